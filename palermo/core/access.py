@@ -1,0 +1,179 @@
+"""The access policy: the only place that decides who may see or change what.
+
+Every decision is taken for a **membership** — a user acting for one organisation in one role —
+never for a bare user. Models say what kind of object they are with two class attributes:
+
+* ``access_kind``: one of the keys of :data:`RULES` (``"identity"`` for records about an
+  assisted person, ``"organisation"``, ``"membership"``, ``"access_log"``, ``"reference"`` …);
+* ``access_owner``: the lookup path to the owning organisation (``"organisation"``), for kinds
+  whose rules depend on ownership.
+
+The table :data:`RULES` is written out in docs/access.md; ``tests/core/test_access.py`` checks
+every cell of it. Views, API endpoints and commands call :func:`visible`, :func:`can`,
+:func:`get_visible` and :func:`require` — they hold no rules of their own.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.http import Http404
+
+from palermo.core.models import Membership, Role
+
+
+class Action(StrEnum):
+    VIEW = "view"
+    CREATE = "create"
+    CHANGE = "change"
+
+
+class Scope(StrEnum):
+    """How far a permission reaches."""
+
+    NONE = "none"
+    OWN = "own organisation"
+    ALL = "all organisations"
+
+
+R = Role
+OWN, ALL = Scope.OWN, Scope.ALL
+
+# kind -> action -> role -> scope. A missing role means Scope.NONE.
+RULES: dict[str, dict[Action, dict[str, Scope]]] = {
+    # Records about an assisted person: identities, cases. Need to know: own organisation.
+    "identity": {
+        Action.VIEW: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN},
+        Action.CREATE: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN},
+        Action.CHANGE: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN},
+    },
+    # The directory of organisations: names, types, countries — needed to refer.
+    "organisation": {
+        Action.VIEW: {r: ALL for r in Role.values},
+        Action.CREATE: {R.ADMIN: ALL},
+        Action.CHANGE: {R.ADMIN: ALL},
+    },
+    # Who works where in which role.
+    "membership": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ADMIN: ALL},
+        Action.CREATE: {R.ADMIN: ALL},
+        Action.CHANGE: {R.ADMIN: ALL},
+    },
+    # Who opened which record: supervisors audit their own organisation.
+    "access_log": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ADMIN: ALL},
+    },
+    # Countries, regions, picklists.
+    "reference": {
+        Action.VIEW: {r: ALL for r in Role.values},
+        Action.CHANGE: {R.ADMIN: ALL},
+    },
+}
+
+# Roles whose members open identity records, and administrators, sign in with two factors.
+TWO_FACTOR_ROLES = frozenset({R.CASEWORKER, R.SUPERVISOR, R.ADMIN})
+
+
+def scope(membership: Membership | None, action: Action, kind: str) -> Scope:
+    """How far *membership* may take *action* on objects of *kind*."""
+    if membership is None or not membership.active or not membership.user.is_active:
+        return Scope.NONE
+    try:
+        by_role = RULES[kind][action]
+    except KeyError:
+        return Scope.NONE
+    return by_role.get(membership.role, Scope.NONE)
+
+
+def _kind(model: type[models.Model]) -> str:
+    kind = getattr(model, "access_kind", None)
+    if kind is None:
+        raise LookupError(f"{model._meta.label} declares no access_kind")
+    return kind
+
+
+def owner_id(obj: models.Model) -> int | None:
+    """The primary key of the organisation that owns *obj*, or None for unowned kinds."""
+    path = getattr(type(obj), "access_owner", None)
+    if path is None:
+        return None
+    value = obj
+    for part in path.split("__"):
+        value = getattr(value, part)
+        if value is None:
+            return None
+    return value.pk
+
+
+def visible(membership: Membership | None, queryset: models.QuerySet,
+            action: Action = Action.VIEW) -> models.QuerySet:
+    """*queryset* narrowed to what *membership* may take *action* on."""
+    reach = scope(membership, action, _kind(queryset.model))
+    if reach is Scope.ALL:
+        return queryset
+    if reach is Scope.OWN:
+        owner = getattr(queryset.model, "access_owner", None)
+        if owner is None:
+            return queryset
+        return queryset.filter(**{owner: membership.organisation_id})
+    return queryset.none()
+
+
+def can(membership: Membership | None, action: Action, obj_or_model) -> bool:
+    """May *membership* take *action* on this object (or, given a model class, on any of its
+    kind — e.g. may this member register a person at all)?"""
+    model = obj_or_model if isinstance(obj_or_model, type) else type(obj_or_model)
+    reach = scope(membership, action, _kind(model))
+    if reach is Scope.NONE:
+        return False
+    if reach is Scope.ALL or isinstance(obj_or_model, type):
+        return True
+    owner = owner_id(obj_or_model)
+    return owner is None or owner == membership.organisation_id
+
+
+def require(membership: Membership | None, action: Action, obj_or_model) -> None:
+    """Raise ``PermissionDenied`` unless :func:`can` allows it."""
+    if not can(membership, action, obj_or_model):
+        raise PermissionDenied
+
+
+def get_visible(membership: Membership | None, queryset: models.QuerySet, **lookup):
+    """One object *membership* may see, else 403 when the role may not see this kind at all,
+    or 404 when the object does not exist or belongs elsewhere (existence is not revealed)."""
+    if scope(membership, Action.VIEW, _kind(queryset.model)) is Scope.NONE:
+        raise PermissionDenied
+    try:
+        return visible(membership, queryset).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def may_administer(membership: Membership | None) -> bool:
+    """May this member open the administration pages (users, audit log, reference data)?"""
+    return (scope(membership, Action.VIEW, "membership") is not Scope.NONE
+            or scope(membership, Action.VIEW, "access_log") is not Scope.NONE)
+
+
+def requires_two_factor(membership: Membership | None) -> bool:
+    """Must this member have signed in with a second factor?"""
+    return membership is not None and membership.role in TWO_FACTOR_ROLES
+
+
+def sees_identities(membership: Membership | None) -> bool:
+    """Does this member's role ever open identity records?"""
+    return scope(membership, Action.VIEW, "identity") is not Scope.NONE
+
+
+def acting_membership(user, organisation_id: int | None) -> Membership | None:
+    """The membership *user* acts with for *organisation_id* (or their first one), or None."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return None
+    memberships = user.memberships_active()
+    if organisation_id is not None:
+        chosen = memberships.filter(organisation_id=organisation_id).first()
+        if chosen is not None:
+            return chosen
+    return memberships.first()

@@ -1,0 +1,205 @@
+"""Field encryption (AES-256-GCM) and blind indexes (HMAC-SHA256) for identity data.
+
+The keyring is text: one ``id:base64key`` entry per line (or separated by ``;``). The entry
+``index`` is the blind-index key; the other entries are data keys, and the **last** data key
+is the current one that encrypts new values. Older data keys stay to decrypt values that have
+not been re-encrypted yet (``palermo rotate-key``).
+
+A stored value looks like ``v1.<key id>.<base64(nonce ‖ ciphertext ‖ tag)>``. The nonce is
+fresh for every value; the field's identity (``app.Model.field``) is authenticated as
+associated data, so a ciphertext copied into another field or altered in any way raises
+:class:`FieldDecryptionError` instead of returning garbage.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import os
+import re
+import secrets
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+VERSION = "v1"
+INDEX_KEY_ID = "index"
+_KEY_ID = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+_NONCE_BYTES = 12
+
+
+class KeyringError(ValueError):
+    """The keyring text is malformed."""
+
+
+class FieldDecryptionError(Exception):
+    """A stored value could not be decrypted and authenticated."""
+
+
+def _b64decode(text: str) -> bytes:
+    padded = text + "=" * (-len(text) % 4)
+    return base64.urlsafe_b64decode(padded.encode("ascii"))
+
+
+def _b64encode(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+@dataclass(frozen=True)
+class Keyring:
+    """The keys in force: one blind-index key and an ordered set of data keys."""
+
+    index_key: bytes
+    data_keys: tuple[tuple[str, bytes], ...]
+
+    @property
+    def current_id(self) -> str:
+        return self.data_keys[-1][0]
+
+    def data_key(self, key_id: str) -> bytes | None:
+        for kid, key in self.data_keys:
+            if kid == key_id:
+                return key
+        return None
+
+    @classmethod
+    def parse(cls, text: str) -> Keyring:
+        """Read keyring text; raises :class:`KeyringError` naming the faulty entry."""
+        index_key = None
+        data: list[tuple[str, bytes]] = []
+        entries = [e.strip() for e in re.split(r"[;\n]", text) if e.strip()
+                   and not e.strip().startswith("#")]
+        for position, entry in enumerate(entries, start=1):
+            kid, sep, encoded = entry.partition(":")
+            if not sep or not _KEY_ID.match(kid):
+                raise KeyringError(f"keyring entry {position}: expected 'id:base64key'")
+            try:
+                key = _b64decode(encoded.strip())
+            except (binascii.Error, ValueError) as exc:
+                raise KeyringError(f"keyring entry {position} ({kid}): not base64") from exc
+            if len(key) != 32:
+                raise KeyringError(f"keyring entry {position} ({kid}): key must be 32 bytes, "
+                                   f"found {len(key)}")
+            if kid == INDEX_KEY_ID:
+                index_key = key
+            elif any(existing == kid for existing, _ in data):
+                raise KeyringError(f"keyring entry {position}: key id {kid!r} appears twice")
+            else:
+                data.append((kid, key))
+        if index_key is None:
+            raise KeyringError("keyring has no 'index' entry (the blind-index key)")
+        if not data:
+            raise KeyringError("keyring has no data key")
+        return cls(index_key=index_key, data_keys=tuple(data))
+
+    def text(self) -> str:
+        """The keyring as text, in the format :meth:`parse` reads."""
+        lines = [f"{INDEX_KEY_ID}:{_b64encode(self.index_key)}"]
+        lines += [f"{kid}:{_b64encode(key)}" for kid, key in self.data_keys]
+        return "\n".join(lines) + "\n"
+
+    def with_new_data_key(self) -> Keyring:
+        """This keyring plus a fresh data key that becomes the current one."""
+        taken = {kid for kid, _ in self.data_keys}
+        number = len(self.data_keys) + 1
+        while f"k{number}" in taken:
+            number += 1
+        return Keyring(self.index_key, self.data_keys + ((f"k{number}", secrets.token_bytes(32)),))
+
+    def without(self, key_id: str) -> Keyring:
+        """This keyring with data key *key_id* retired (it must not be the current one)."""
+        if key_id == self.current_id:
+            raise KeyringError(f"{key_id} is the current key and cannot be retired")
+        if self.data_key(key_id) is None:
+            raise KeyringError(f"{key_id} is not in the keyring")
+        return Keyring(self.index_key, tuple(k for k in self.data_keys if k[0] != key_id))
+
+    # -- encryption ---------------------------------------------------------------------
+    def encrypt(self, plaintext: str, context: str) -> str:
+        """Encrypt *plaintext* for the field named by *context* under the current key."""
+        kid, key = self.data_keys[-1]
+        nonce = os.urandom(_NONCE_BYTES)
+        sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), _aad(context, kid))
+        return f"{VERSION}.{kid}.{_b64encode(nonce + sealed)}"
+
+    def decrypt(self, stored: str, context: str) -> str:
+        """Decrypt a stored value of the field named by *context*, or raise clearly."""
+        version, kid, payload = _split(stored, context)
+        if version != VERSION:
+            raise FieldDecryptionError(f"{context}: unknown ciphertext version {version!r}")
+        key = self.data_key(kid)
+        if key is None:
+            raise FieldDecryptionError(
+                f"{context}: value is encrypted under key {kid!r}, which is not in the keyring")
+        try:
+            raw = _b64decode(payload)
+        except (binascii.Error, ValueError) as exc:
+            raise FieldDecryptionError(f"{context}: ciphertext is not valid base64") from exc
+        if len(raw) < _NONCE_BYTES + 16:
+            raise FieldDecryptionError(f"{context}: ciphertext is truncated")
+        try:
+            plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(context, kid))
+        except InvalidTag as exc:
+            raise FieldDecryptionError(
+                f"{context}: ciphertext failed authentication (altered, or moved from another "
+                "field)") from exc
+        return plain.decode("utf-8")
+
+    def blind_index(self, value: str, purpose: str) -> str:
+        """HMAC-SHA256 of the normalised *value*, separated by *purpose* (hex digest)."""
+        message = f"{purpose}\x00{normalise(value)}".encode()
+        return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+
+
+def key_id_of(stored: str) -> str | None:
+    """The key id a stored value was encrypted under (``None`` for empty values)."""
+    if not stored:
+        return None
+    parts = stored.split(".", 2)
+    return parts[1] if len(parts) == 3 else None
+
+
+def _split(stored: str, context: str) -> tuple[str, str, str]:
+    parts = stored.split(".", 2)
+    if len(parts) != 3:
+        raise FieldDecryptionError(f"{context}: stored value is not a Palermo ciphertext")
+    return parts[0], parts[1], parts[2]
+
+
+def _aad(context: str, kid: str) -> bytes:
+    return f"palermo|{VERSION}|{context}|{kid}".encode()
+
+
+def normalise(value: str) -> str:
+    """Case-folded, accents stripped, whitespace collapsed: 'Ámína  Bello' → 'amina bello'."""
+    decomposed = unicodedata.normalize("NFKD", value)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.casefold().split())
+
+
+# -- the keyring in force --------------------------------------------------------------------
+_cache: dict[str, object] = {}
+
+
+def keyring() -> Keyring:
+    """The keyring in force. A keyring file is re-read when it changes, so running servers
+    pick up a rotated key without restarting."""
+    from django.conf import settings
+
+    path: Path | None = getattr(settings, "PALERMO_FIELD_KEY_FILE", None)
+    if path is not None and Path(path).exists():
+        stamp = Path(path).stat().st_mtime_ns
+        if _cache.get("stamp") != (str(path), stamp):
+            _cache["ring"] = Keyring.parse(Path(path).read_text(encoding="utf-8"))
+            _cache["stamp"] = (str(path), stamp)
+        return _cache["ring"]  # type: ignore[return-value]
+    text = settings.PALERMO_FIELD_KEYRING
+    if _cache.get("text") != text:
+        _cache["env_ring"] = Keyring.parse(text)
+        _cache["text"] = text
+    return _cache["env_ring"]  # type: ignore[return-value]

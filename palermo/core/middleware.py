@@ -1,0 +1,44 @@
+"""Request middleware: the acting membership, and the two-factor requirement."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from palermo.core import access
+
+SESSION_KEY = "palermo_organisation"
+
+
+class ActingMembershipMiddleware:
+    """Sets ``request.membership``: the user's membership in the organisation chosen in the
+    switcher (kept in the session), or their first one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.membership = None
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            request.membership = access.acting_membership(user, request.session.get(SESSION_KEY))
+        return self.get_response(request)
+
+
+class TwoFactorMiddleware:
+    """Sends members of roles that need two factors to set up or enter their code before
+    anything else. Relaxed when ``PALERMO_REQUIRE_2FA`` is false (the demo)."""
+
+    EXEMPT_PREFIXES = ("/account/", "/static/", "/api/", "/i18n/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (settings.PALERMO_REQUIRE_2FA and request.user.is_authenticated
+                and not request.user.is_verified()
+                and access.requires_two_factor(request.membership)
+                and not request.path.startswith(self.EXEMPT_PREFIXES)):
+            return redirect(f"{reverse('web:two_factor')}?next={request.path}")
+        return self.get_response(request)

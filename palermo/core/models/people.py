@@ -1,0 +1,143 @@
+"""Organisations, the people who use Palermo, their roles, and their API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from palermo.core.reference_data import htcds_choices
+
+
+class User(AbstractUser):
+    """A person who signs in to Palermo (staff of an organisation — never a victim)."""
+
+    preferred_language = models.CharField(max_length=8, blank=True,
+                                          choices=settings.LANGUAGES)
+
+    def memberships_active(self) -> models.QuerySet[Membership]:
+        """The user's active memberships, oldest (their home organisation) first."""
+        return (self.memberships.filter(active=True, organisation__active=True)
+                .select_related("organisation").order_by("created", "id"))
+
+
+class Organisation(models.Model):
+    """An organisation using Palermo: an NGO, an IOM mission, a headquarters, a donor …"""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    short_name = models.CharField(_("short name"), max_length=40, blank=True)
+    type = models.CharField(_("type"), max_length=60, choices=htcds_choices("org_Type"),
+                            help_text=_("HTCDS org_Type"))
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True, blank=True,
+                                verbose_name=_("country"))
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="children", verbose_name=_("parent organisation"))
+    is_referral_mechanism = models.BooleanField(
+        _("national referral mechanism"), default=False,
+        help_text=_("Acts as the national referral mechanism of its country"))
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    access_kind = "organisation"
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.short_name or self.name
+
+
+class Role(models.TextChoices):
+    """What a member may do in an organisation; the rules live in ``palermo.core.access``."""
+
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    ME_OFFICER = "me_officer", _("M&E officer")
+    ANALYST = "analyst", _("Analyst")
+    DONOR = "donor", _("Donor")
+    ADMIN = "admin", _("Administrator")
+
+
+class Membership(models.Model):
+    """A user's role in one organisation. A user acts for one membership at a time."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                     related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    access_kind = "membership"
+    access_owner = "organisation"
+
+    class Meta:
+        ordering = ["organisation__name", "role"]
+        constraints = [models.UniqueConstraint(fields=["user", "organisation"],
+                                               name="one_role_per_organisation")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+
+class ApiToken(models.Model):
+    """A personal API token acting for one membership. Only a SHA-256 digest is stored."""
+
+    PREFIX_LENGTH = 8
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE,
+                                   related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        """The stored digest of a raw token. Tokens are 256 random bits, so a fast hash is safe."""
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    @classmethod
+    def issue(cls, membership: Membership, name: str) -> tuple[ApiToken, str]:
+        """Create a token; returns it and the raw secret, which is shown once and never stored."""
+        raw = "plm_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(membership=membership, name=name,
+                                   prefix=raw[4:4 + cls.PREFIX_LENGTH], digest=cls.digest_of(raw))
+        return token, raw
+
+    @classmethod
+    def authenticate(cls, raw: str) -> ApiToken | None:
+        """The live token matching *raw* (not revoked, member and user active), or ``None``."""
+        token = (cls.objects.select_related("membership__user", "membership__organisation")
+                 .filter(digest=cls.digest_of(raw), revoked_at__isnull=True,
+                         membership__active=True, membership__user__is_active=True,
+                         membership__organisation__active=True).first())
+        if token is not None:
+            cls.objects.filter(pk=token.pk).update(last_used=timezone.now())
+        return token
+
+    def revoke(self) -> None:
+        """Stop the token working, keeping the row for the record."""
+        if self.revoked_at is None:
+            self.revoked_at = timezone.now()
+            self.save(update_fields=["revoked_at"])
+
+    @property
+    def is_live(self) -> bool:
+        return self.revoked_at is None

@@ -1,0 +1,88 @@
+"""Key rotation: everything re-encrypted under the new key, readable throughout, old key
+retired only when unused."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from palermo.cases.models import Person
+from palermo.cases.services import register_person
+from palermo.core import crypto, rotation
+
+
+@pytest.fixture
+def keyring_file(tmp_path, settings):
+    """Run the test with the keyring in a file, as a default install has it."""
+    path = tmp_path / "field-key"
+    path.write_text(settings.PALERMO_FIELD_KEYRING)
+    settings.PALERMO_FIELD_KEY_FILE = path
+    yield path
+    crypto._cache.clear()
+
+
+def _key_ids(table: str, column: str) -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {column} FROM {table}")  # noqa: S608 - fixed names
+        return {crypto.key_id_of(row[0]) for row in cursor.fetchall() if row[0]}
+
+
+def test_rotate_key_command_reencrypts_everything(keyring_file, cast, person_a, person_b,
+                                                 capsys):
+    assert _key_ids("cases_person", "given_name") == {"k1"}
+    call_command("rotate_key")
+    out = capsys.readouterr().out
+    assert "Added key k2" in out
+    assert _key_ids("cases_person", "given_name") == {"k2"}
+    assert _key_ids("cases_person", "birth_date") == {"k2"}
+    assert _key_ids("cases_historicalperson", "identity_number") == {"k2"}
+    assert rotation.usage() == {"k2": rotation.usage()["k2"]}
+    assert "retire k1" in out
+    fresh = Person.objects.get(pk=person_a.pk)
+    assert (fresh.full_name, fresh.identity_number) == ("Adaeze Okafor", "A12345678")
+    # Blind indexes do not change: search still works.
+    assert Person.objects.matching("Adaeze Okafor").get() == person_a
+    assert "k2:" in keyring_file.read_text() and keyring_file.stat().st_mode & 0o077 == 0
+
+
+def test_values_stay_readable_while_rotation_is_half_done(keyring_file, cast, person_a):
+    rotation.write_keyring(keyring_file, crypto.keyring().with_new_data_key())
+    newer = register_person(cast.amina, given_name="Joy", family_name="Osagie")
+    assert _key_ids("cases_person", "given_name") == {"k1", "k2"}
+    names = {p.full_name for p in Person.objects.all()}
+    assert names == {"Adaeze Okafor", "Joy Osagie"}
+    report = rotation.reencrypt_all(batch_size=1)
+    assert report.by_old_key["k1"] > 0 and report.rows >= 1
+    assert Person.objects.get(pk=newer.pk).full_name == "Joy Osagie"
+
+
+def test_a_concurrent_edit_is_not_overwritten(keyring_file, cast, person_a):
+    """The rewrite is guarded by the ciphertext it read; a value changed meanwhile wins."""
+    rotation.write_keyring(keyring_file, crypto.keyring().with_new_data_key())
+    fields = [Person._meta.get_field("family_name")]
+    row = rotation._raw(Person, fields).values_list("pk", "raw_family_name").get()
+    Person.objects.filter(pk=person_a.pk).update(family_name="Changed-Meanwhile")
+    report = rotation.RotationReport()
+    rotation._rotate_row(Person, fields, "id", row[0], [row[1]], crypto.keyring(), "k2",
+                         report)
+    assert report.rewritten == 0
+    assert Person.objects.get(pk=person_a.pk).family_name == "Changed-Meanwhile"
+
+
+def test_retire_refuses_a_key_in_use_then_removes_it(keyring_file, cast, person_a):
+    rotation.write_keyring(keyring_file, crypto.keyring().with_new_data_key())
+    with pytest.raises(CommandError, match="still encrypts"):
+        call_command("rotate_key", "--retire", "k1")
+    call_command("rotate_key", "--no-new-key")
+    call_command("rotate_key", "--retire", "k1")
+    assert "k1:" not in keyring_file.read_text()
+    assert Person.objects.get(pk=person_a.pk).given_name == "Adaeze"
+    with pytest.raises(CommandError, match="current key"):
+        call_command("rotate_key", "--retire", "k2")
+
+
+def test_environment_keyring_is_not_rewritten(settings, cast, person_a):
+    settings.PALERMO_FIELD_KEY_FILE = None
+    with pytest.raises(CommandError, match="Append this entry as the LAST line"):
+        call_command("rotate_key")
