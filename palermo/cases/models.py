@@ -1,0 +1,86 @@
+"""The person assisted. Identity data is encrypted at rest (``palermo.core.fields``).
+
+Cases, screening, consent, services and the rest of the CTM build on this model
+(see the case-management issue); this module keeps the person's identity and the plain
+demographic facts that analysis may use.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from palermo.core.fields import BlindIndexField, EncryptedDateField, EncryptedTextField
+from palermo.core.reference_data import htcds_choices
+
+NAME_SOURCES = ("given_name", "middle_name", "family_name")
+
+
+class PersonQuerySet(models.QuerySet):
+    def matching(self, term: str) -> PersonQuerySet:
+        """Persons whose full name, identity number or phone number equals *term* exactly
+        (ignoring case, accents and spacing) — through the blind indexes."""
+        field = Person._meta.get_field
+        return self.filter(
+            models.Q(name_index=field("name_index").digest_for(term))
+            | models.Q(identity_number_index=field("identity_number_index").digest_for(term))
+            | models.Q(phone_index=field("phone_index").digest_for(term)))
+
+
+class Person(models.Model):
+    """Someone an organisation assists. One person may have several cases over time."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT,
+                                     related_name="persons", verbose_name=_("organisation"))
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                      related_name="+", editable=False)
+    registered_at = models.DateTimeField(auto_now_add=True)
+
+    # Identity — encrypted (HTCDS prs_FirstName, prs_MiddleName, prs_SecondName …)
+    given_name = EncryptedTextField(_("given name"))
+    middle_name = EncryptedTextField(_("middle name"), blank=True)
+    family_name = EncryptedTextField(_("family name"), blank=True)
+    aliases = EncryptedTextField(_("other names used"), blank=True,
+                                 help_text=_("Nicknames, names in other scripts, former names"))
+    birth_date = EncryptedDateField(_("date of birth"), blank=True, null=True)
+    phone = EncryptedTextField(_("phone"), blank=True)
+    email = EncryptedTextField(_("email"), blank=True)
+    address = EncryptedTextField(_("address"), blank=True)
+    identity_number = EncryptedTextField(_("identity document number"), blank=True)
+
+    # Plain demographic facts
+    gender = models.CharField(_("gender"), max_length=40, blank=True,
+                              choices=htcds_choices("prs_Gender"))
+    citizenship = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="+", verbose_name=_("citizenship"))
+
+    # Blind indexes for exact-match search and duplicate detection
+    name_index = BlindIndexField(sources=NAME_SOURCES, purpose="person-name")
+    birth_date_index = BlindIndexField(sources=("birth_date",), purpose="person-birth-date")
+    identity_number_index = BlindIndexField(sources=("identity_number",),
+                                            purpose="person-identity-number")
+    phone_index = BlindIndexField(sources=("phone",), purpose="person-phone")
+
+    history = HistoricalRecords(excluded_fields=["registered_at"])
+    objects = PersonQuerySet.as_manager()
+
+    access_kind = "identity"
+    access_owner = "organisation"
+
+    class Meta:
+        ordering = ["-registered_at", "-id"]
+        verbose_name = _("person")
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.given_name, self.middle_name, self.family_name) if p)
+
+    @property
+    def reference(self) -> str:
+        """A non-identifying label for lists and logs: ``P-000042``."""
+        return f"P-{self.pk:06d}"
