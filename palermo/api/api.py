@@ -1,0 +1,84 @@
+"""The REST API at /api/: thin endpoints that parse, call the domain and serialise.
+
+OpenAPI description at /api/openapi.json, interactive docs at /api/docs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from ninja import NinjaAPI
+from ninja.pagination import LimitOffsetPagination, paginate
+
+import palermo
+from palermo.api.auth import PersonalToken
+from palermo.api.schemas import (
+    Error,
+    FieldChangeOut,
+    Health,
+    Me,
+    MembershipOut,
+    PersonOut,
+    PersonSummary,
+)
+from palermo.cases.models import Person
+from palermo.core import access
+from palermo.core.access import Action
+from palermo.core.audit import log_access
+from palermo.core.history import field_changes
+from palermo.core.models import AccessLog
+
+api = NinjaAPI(title="Palermo API", version=palermo.__version__, auth=PersonalToken(),
+               urls_namespace="api")
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request, exc):
+    return api.create_response(request, {"detail": "Forbidden"}, status=403)
+
+
+@api.get("/health", auth=None, response=Health, tags=["system"])
+def health(request):
+    """Liveness and database reachability; no authentication."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "database": connection.vendor, "version": palermo.__version__}
+
+
+@api.get("/me", response=Me, tags=["system"])
+def me(request):
+    """Who the token acts as."""
+    m = request.membership
+    return {"username": m.user.get_username(),
+            "acting_for": MembershipOut(organisation_id=m.organisation_id,
+                                        organisation=str(m.organisation), role=m.role)}
+
+
+@api.get("/persons", response={200: list[PersonSummary], 403: Error}, tags=["cases"])
+@paginate(LimitOffsetPagination)
+def list_persons(request, q: str = ""):
+    """Persons of the acting organisation, without identity fields. ``q``: exact full name,
+    identity number or phone."""
+    access.require(request.membership, Action.VIEW, Person)
+    persons = access.visible(request.membership, Person.objects.all())
+    return persons.matching(q) if q.strip() else persons
+
+
+@api.get("/persons/{person_id}", response={200: PersonOut, 403: Error, 404: Error},
+         tags=["cases"])
+def get_person(request, person_id: int):
+    """One person's record with identity fields. The opening is written to the access log."""
+    person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
+    log_access(request.membership, person, channel=AccessLog.Channel.API)
+    return person
+
+
+@api.get("/persons/{person_id}/history", response={200: list[FieldChangeOut], 403: Error,
+                                                   404: Error}, tags=["cases"])
+def person_history(request, person_id: int):
+    """Every change of the record: who, when, field, old and new value."""
+    person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
+    log_access(request.membership, person, action="history", channel=AccessLog.Channel.API)
+    return [asdict(c) for c in field_changes(person)]

@@ -1,0 +1,60 @@
+"""Response schemas of the API."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Schema
+
+
+class Health(Schema):
+    status: str
+    database: str
+    version: str
+
+
+class MembershipOut(Schema):
+    organisation_id: int
+    organisation: str
+    role: str
+
+
+class Me(Schema):
+    username: str
+    acting_for: MembershipOut
+
+
+class PersonSummary(Schema):
+    id: int
+    reference: str
+    organisation_id: int
+    gender: str
+    citizenship_id: str | None
+    registered_at: dt.datetime
+
+
+class PersonOut(PersonSummary):
+    given_name: str
+    middle_name: str
+    family_name: str
+    aliases: str
+    birth_date: dt.date | None
+    phone: str
+    email: str
+    address: str
+    identity_number: str
+
+
+class FieldChangeOut(Schema):
+    at: dt.datetime
+    by: str
+    action: str
+    field: str
+    label: str
+    old: str
+    new: str
+    reason: str
+
+
+class Error(Schema):
+    detail: str

@@ -1,0 +1,109 @@
+"""The API: health, token authentication, and the access policy on every endpoint."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from palermo.core.models import AccessLog, ApiToken
+
+
+def test_health_needs_no_token(db):
+    response = Client().get("/api/health")
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+
+
+def test_openapi_describes_the_endpoints(db):
+    spec = Client().get("/api/openapi.json").json()
+    assert spec["info"]["title"] == "Palermo API"
+    assert {"/api/health", "/api/me", "/api/persons", "/api/persons/{person_id}",
+            "/api/persons/{person_id}/history"} <= set(spec["paths"])
+
+
+@pytest.mark.parametrize("header", ["", "Bearer ", "Bearer plm_not-a-token", "Token abc"])
+def test_missing_or_unknown_token_is_refused(cast, header):
+    client = Client(HTTP_AUTHORIZATION=header) if header else Client()
+    assert client.get("/api/me").status_code == 401
+
+
+def test_token_acts_for_its_membership(api_client):
+    body = api_client("amina").get("/api/me").json()
+    assert body == {"username": "amina", "acting_for": {
+        "organisation_id": body["acting_for"]["organisation_id"], "organisation": "NGO A",
+        "role": "caseworker"}}
+
+
+def test_revoked_token_stops_working(cast):
+    token, raw = ApiToken.issue(cast.amina, "script")
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/me").status_code == 200
+    token.revoke()
+    assert client.get("/api/me").status_code == 401
+
+
+def test_token_of_deactivated_membership_stops_working(cast):
+    _token, raw = ApiToken.issue(cast.boris, "script")
+    cast.boris.active = False
+    cast.boris.save()
+    assert Client(HTTP_AUTHORIZATION=f"Bearer {raw}").get("/api/me").status_code == 401
+
+
+def test_token_is_stored_as_a_digest_only(cast):
+    token, raw = ApiToken.issue(cast.amina, "script")
+    stored = ApiToken.objects.values_list("prefix", "digest").get()
+    assert raw not in stored and stored[0] == raw[4:12]
+    assert ApiToken.authenticate(raw) == token
+    assert ApiToken.objects.get().last_used is not None
+
+
+@pytest.mark.parametrize("name, status, count", [
+    ("amina", 200, 1), ("fatima", 200, 1), ("boris", 200, 1), ("emre", 403, None),
+    ("chen", 403, None), ("dana", 403, None), ("root", 403, None)])
+def test_list_persons(api_client, person_a, person_b, name, status, count):
+    response = api_client(name).get("/api/persons")
+    assert response.status_code == status
+    if status == 200:
+        body = response.json()
+        assert body["count"] == count
+        assert "given_name" not in body["items"][0]  # lists carry no identity fields
+        mine = {"boris": person_b}.get(name, person_a)
+        assert body["items"][0]["id"] == mine.pk
+
+
+def test_list_persons_exact_search(api_client, person_a):
+    client = api_client("amina")
+    assert client.get("/api/persons", {"q": "adaeze okafor"}).json()["count"] == 1
+    assert client.get("/api/persons", {"q": "adaeze"}).json()["count"] == 0
+
+
+@pytest.mark.parametrize("name, status", [
+    ("amina", 200), ("fatima", 200), ("boris", 404), ("emre", 403), ("chen", 403),
+    ("dana", 403), ("root", 403)])
+def test_get_person(api_client, person_a, name, status):
+    response = api_client(name).get(f"/api/persons/{person_a.pk}")
+    assert response.status_code == status
+    if status == 200:
+        body = response.json()
+        assert (body["given_name"], body["birth_date"], body["identity_number"]) == (
+            "Adaeze", "2001-05-17", "A12345678")
+        entry = AccessLog.objects.get()
+        assert (entry.channel, entry.user.username, entry.record_id) == (
+            "api", name, str(person_a.pk))
+    else:
+        assert "Adaeze" not in response.text
+        assert not AccessLog.objects.exists()
+
+
+@pytest.mark.parametrize("name, status", [("amina", 200), ("boris", 404), ("dana", 403)])
+def test_person_history(api_client, person_a, cast, name, status):
+    from palermo.cases.services import update_person
+
+    update_person(cast.fatima, person_a, phone="+234 801 555 0199", reason="New phone")
+    response = api_client(name).get(f"/api/persons/{person_a.pk}/history")
+    assert response.status_code == status
+    if status == 200:
+        change = next(c for c in response.json() if c["field"] == "phone"
+                      and c["action"] == "changed")
+        assert (change["old"], change["new"], change["by"], change["reason"]) == (
+            "+234 801 555 0101", "+234 801 555 0199", "fatima", "New phone")
