@@ -1,0 +1,148 @@
+"""The administration pages (organisations, users and roles, reference data), on Django's
+admin, with every permission answered by ``palermo.core.access``."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from palermo.core import access
+from palermo.core.access import Action
+from palermo.core.models import (
+    AccessLog,
+    Country,
+    Membership,
+    Organisation,
+    PicklistValue,
+    Region,
+    User,
+)
+
+
+class PalermoAdminSite(admin.AdminSite):
+    site_header = _("Palermo administration")
+    site_title = _("Palermo administration")
+    index_title = _("Organisations, users and reference data")
+    site_url = "/"
+
+    def has_permission(self, request) -> bool:
+        return access.may_administer(getattr(request, "membership", None))
+
+
+admin_site = PalermoAdminSite(name="admin")
+
+
+class PolicyAdmin(admin.ModelAdmin):
+    """Permissions from the access policy; the queryset filtered through it."""
+
+    def get_queryset(self, request):
+        return access.visible(request.membership, super().get_queryset(request))
+
+    def has_module_permission(self, request):
+        return access.can(request.membership, Action.VIEW, self.model)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.membership, Action.VIEW, obj or self.model)
+
+    def has_add_permission(self, request):
+        return access.can(request.membership, Action.CREATE, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CHANGE, obj or self.model)
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # deactivate instead: records keep their history
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 1
+    fields = ["organisation", "role", "active"]
+
+    def has_add_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CREATE, Membership)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CHANGE, Membership)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.membership, Action.VIEW, Membership)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Organisation, site=admin_site)
+class OrganisationAdmin(PolicyAdmin, SimpleHistoryAdmin):
+    list_display = ["name", "short_name", "type", "country", "parent",
+                    "is_referral_mechanism", "active"]
+    list_filter = ["type", "is_referral_mechanism", "active"]
+    search_fields = ["name", "short_name"]
+    autocomplete_fields = ["country", "parent"]
+
+
+@admin.register(User, site=admin_site)
+class PalermoUserAdmin(PolicyAdmin, UserAdmin):
+    """Users are managed by administrators; Django's staff and superuser flags are not used."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "last_login"]
+    list_filter = ["is_active", "memberships__role", "memberships__organisation"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email", "preferred_language"]}),
+        (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
+    ]
+    readonly_fields = ["last_login", "date_joined"]
+
+    access_kind = "membership"
+
+    def get_queryset(self, request):
+        # Users are seen through their memberships: the policy filters those.
+        seen = access.visible(request.membership, Membership.objects.all())
+        return User.objects.filter(memberships__in=seen).distinct()
+
+    def has_module_permission(self, request):
+        return access.can(request.membership, Action.VIEW, Membership)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.membership, Action.VIEW, Membership)
+
+    def has_add_permission(self, request):
+        return access.can(request.membership, Action.CREATE, Membership)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CHANGE, Membership)
+
+
+@admin.register(AccessLog, site=admin_site)
+class AccessLogAdmin(PolicyAdmin):
+    list_display = ["at", "user", "organisation", "role", "action", "record_type", "record_id",
+                    "owner", "channel"]
+    list_filter = ["action", "channel", "record_type", "organisation"]
+    date_hierarchy = "at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Country, site=admin_site)
+class CountryAdmin(PolicyAdmin):
+    list_display = ["code", "alpha2", "name", "origin_region", "destination_region"]
+    list_filter = ["origin_region", "destination_region"]
+    search_fields = ["name", "code", "alpha2"]
+
+
+@admin.register(Region, site=admin_site)
+class RegionAdmin(PolicyAdmin):
+    list_display = ["name", "scheme", "order"]
+    list_filter = ["scheme"]
+
+
+@admin.register(PicklistValue, site=admin_site)
+class PicklistValueAdmin(PolicyAdmin):
+    list_display = ["field", "value", "label", "order"]
+    list_filter = ["field"]
+    search_fields = ["field", "value", "label"]

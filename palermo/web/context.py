@@ -1,0 +1,31 @@
+"""What every page needs: the acting membership, the switcher, and the navigation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from palermo.core import access
+
+
+def navigation(membership) -> list[dict[str, str]]:
+    """The sections this member may use. Modules not built yet have no entry."""
+    items = []
+    if access.sees_identities(membership):
+        items.append({"label": _("Cases"), "url": reverse("web:person_list"), "key": "cases"})
+    if access.may_administer(membership):
+        items.append({"label": _("Admin"), "url": reverse("admin:index"), "key": "admin"})
+    return items
+
+
+def shell(request) -> dict:
+    membership = getattr(request, "membership", None)
+    user = getattr(request, "user", None)
+    memberships = list(user.memberships_active()) if user and user.is_authenticated else []
+    return {
+        "membership": membership,
+        "memberships": memberships,
+        "nav_items": navigation(membership),
+        "two_factor_relaxed": not settings.PALERMO_REQUIRE_2FA,
+    }

@@ -1,0 +1,23 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from palermo.web.forms import SignInForm
+from palermo.web.views import account, home, persons
+
+app_name = "web"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("account/login/", auth_views.LoginView.as_view(
+        template_name="web/login.html", authentication_form=SignInForm,
+        redirect_authenticated_user=True), name="login"),
+    path("account/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/two-factor/", account.two_factor, name="two_factor"),
+    path("account/switch/", account.switch_organisation, name="switch_organisation"),
+    path("account/tokens/", account.tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", account.revoke_token, name="revoke_token"),
+    path("cases/persons/", persons.person_list, name="person_list"),
+    path("cases/persons/new/", persons.person_create, name="person_create"),
+    path("cases/persons/<int:pk>/", persons.person_detail, name="person_detail"),
+    path("cases/persons/<int:pk>/edit/", persons.person_edit, name="person_edit"),
+]
