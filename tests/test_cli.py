@@ -99,17 +99,22 @@ def test_served_site_signs_in_and_logs_no_identity(install, tmp_path):
         home = opener.open(urllib.request.Request(
             f"{base}/account/login/", data=form, headers={"Referer": f"{base}/"})).read()
         assert b"Welcome, Amina" in home
-        given, family = demo.NAMES["NGA"][0][0], demo.NAMES["NGA"][1][0]
-        query = urllib.parse.urlencode({"q": f"{given} {family}"})
-        opener.open(f"{base}/cases/persons/?{query}").read()
         listing = opener.open(f"{base}/cases/persons/").read().decode()
         assert "Persons registered by your organisation (8)" in listing
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', listing).group(1)
+        given, family = demo.NAMES["NGA"][0][0], demo.NAMES["NGA"][1][0]
+        search = urllib.parse.urlencode({"q": f"{given} {family}",
+                                         "csrfmiddlewaretoken": token}).encode()
+        opener.open(urllib.request.Request(f"{base}/cases/persons/", data=search,
+                                           headers={"Referer": f"{base}/"})).read()
+        # A name searched in the page or through the API never reaches the log.
+        opener.open(f"{base}/cases/persons/?q={urllib.parse.quote(given)}").read()
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
     text = (tmp_path / "server.log").read_text()
-    assert "GET /cases/persons/" in text
+    assert "GET /cases/persons/" in text and "POST /cases/persons/" in text
     assert [w for w in _identities() if w in text] == []
 
 

@@ -21,6 +21,7 @@ from palermo.api.schemas import (
     Me,
     MembershipOut,
     PersonOut,
+    PersonSearch,
     PersonSummary,
 )
 from palermo.cases.models import Person
@@ -58,12 +59,21 @@ def me(request):
 
 @api.get("/persons", response={200: list[PersonSummary], 403: Error}, tags=["cases"])
 @paginate(LimitOffsetPagination)
-def list_persons(request, q: str = ""):
-    """Persons of the acting organisation, without identity fields. ``q``: exact full name,
-    identity number or phone."""
+def list_persons(request):
+    """Persons of the acting organisation, newest first, without identity fields."""
     access.require(request.membership, Action.VIEW, Person)
-    persons = access.visible(request.membership, Person.objects.all())
-    return persons.matching(q) if q.strip() else persons
+    return access.visible(request.membership, Person.objects.all())
+
+
+@api.post("/persons/search", response={200: list[PersonSummary], 403: Error},
+          tags=["cases"])
+def search_persons(request, body: PersonSearch):
+    """Persons whose full name, identity number or phone equals ``q`` exactly (case, accents
+    and spacing ignored). A POST, so that the searched name never appears in a URL or log."""
+    access.require(request.membership, Action.VIEW, Person)
+    if not body.q.strip():
+        return []
+    return access.visible(request.membership, Person.objects.all()).matching(body.q)
 
 
 @api.get("/persons/{person_id}", response={200: PersonOut, 403: Error, 404: Error},

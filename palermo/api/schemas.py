@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class Health(Schema):
@@ -43,6 +43,10 @@ class PersonOut(PersonSummary):
     email: str
     address: str
     identity_number: str
+
+
+class PersonSearch(Schema):
+    q: str = Field(..., max_length=200, description="Full name, identity number or phone")
 
 
 class FieldChangeOut(Schema):

@@ -17,7 +17,8 @@ def test_health_needs_no_token(db):
 def test_openapi_describes_the_endpoints(db):
     spec = Client().get("/api/openapi.json").json()
     assert spec["info"]["title"] == "Palermo API"
-    assert {"/api/health", "/api/me", "/api/persons", "/api/persons/{person_id}",
+    assert {"/api/health", "/api/me", "/api/persons", "/api/persons/search",
+            "/api/persons/{person_id}",
             "/api/persons/{person_id}/history"} <= set(spec["paths"])
 
 
@@ -71,10 +72,30 @@ def test_list_persons(api_client, person_a, person_b, name, status, count):
         assert body["items"][0]["id"] == mine.pk
 
 
-def test_list_persons_exact_search(api_client, person_a):
-    client = api_client("amina")
-    assert client.get("/api/persons", {"q": "adaeze okafor"}).json()["count"] == 1
-    assert client.get("/api/persons", {"q": "adaeze"}).json()["count"] == 0
+@pytest.mark.parametrize("name, found", [("amina", 1), ("fatima", 1), ("boris", 0)])
+def test_search_persons_exactly(api_client, person_a, name, found):
+    client = api_client(name)
+    response = client.post("/api/persons/search", {"q": "adaeze  OKAFOR"},
+                           content_type="application/json")
+    assert len(response.json()) == found
+    if found:
+        assert response.json()[0]["id"] == person_a.pk
+    assert client.post("/api/persons/search", {"q": "adaeze"},
+                       content_type="application/json").json() == []
+
+
+@pytest.mark.parametrize("name", ["emre", "chen", "dana", "root"])
+def test_search_persons_refused_for_roles_without_identities(api_client, person_a, name):
+    response = api_client(name).post("/api/persons/search", {"q": "Adaeze Okafor"},
+                                     content_type="application/json")
+    assert response.status_code == 403
+
+
+def test_search_rejects_a_missing_query_clearly(api_client):
+    response = api_client("amina").post("/api/persons/search", {},
+                                        content_type="application/json")
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"][-1] == "q"
 
 
 @pytest.mark.parametrize("name, status", [

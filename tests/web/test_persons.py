@@ -37,20 +37,33 @@ def test_person_list_shows_own_organisation_only(browser, person_a, person_b, na
         assert other not in response.text
 
 
+def test_search_is_posted_so_names_stay_out_of_urls(browser, person_a):
+    page = browser("amina").get("/cases/persons/").text
+    assert 'method="post" role="search"' in page
+
+
+def test_search_never_reaches_other_organisations(browser, person_a):
+    response = browser("boris").post("/cases/persons/", {"q": "Adaeze Okafor"})
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 0
+    assert f"/cases/persons/{person_a.pk}/" not in response.text
+    assert browser("dana").post("/cases/persons/", {"q": "Adaeze Okafor"}).status_code == 403
+
+
 def test_search_by_exact_name_through_blind_index(browser, person_a, cast):
     from palermo.cases.services import register_person
 
     register_person(cast.amina, given_name="Blessing", family_name="Eze")
-    page = browser("amina").get("/cases/persons/", {"q": "ADAEZE okafor"})
+    page = browser("amina").post("/cases/persons/", {"q": "ADAEZE okafor"})
     assert "Adaeze Okafor" in page.text and "Blessing" not in page.text
     assert "(1)" in page.text
-    none = browser("amina").get("/cases/persons/", {"q": "Adaeze"})
+    none = browser("amina").post("/cases/persons/", {"q": "Adaeze"})
     assert "No person matches exactly" in none.text
 
 
 def test_htmx_search_returns_the_results_fragment(browser, person_a):
-    response = browser("amina").get("/cases/persons/", {"q": "Adaeze Okafor"},
-                                    HTTP_HX_REQUEST="true")
+    response = browser("amina").post("/cases/persons/", {"q": "Adaeze Okafor"},
+                                     HTTP_HX_REQUEST="true")
     assert "<html" not in response.text and "Adaeze Okafor" in response.text
 
 

@@ -20,8 +20,10 @@ def person_list(request):
     """The organisation's persons, newest first; exact-match search through blind indexes."""
     access.require(request.membership, Action.VIEW, Person)
     persons = access.visible(request.membership, Person.objects.select_related("citizenship"))
-    search = PersonSearchForm(request.GET)
-    query = search.data.get("q", "").strip() if search.is_valid() else ""
+    # Searches are posted, never put in the URL: a name in a URL ends up in proxy logs and
+    # browser history.
+    search = PersonSearchForm(request.POST or None)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
     if query:
         persons = persons.matching(query)
     page = Paginator(persons, 50).get_page(request.GET.get("page"))
