@@ -23,6 +23,24 @@ def _data_dir_option(argv: list[str]) -> str | None:
     return None
 
 
+def _scratch_environment(argv: list[str]) -> None:
+    """``palermo bench`` never measures an install: a fresh temporary data directory, and
+    SQLite unless an (empty) database is named with --database-url."""
+    import tempfile
+
+    os.environ["PALERMO_DATA_DIR"] = tempfile.mkdtemp(prefix="palermo-bench-")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.pop("PALERMO_FIELD_KEY", None)
+    os.environ.pop("PALERMO_SECRET_KEY", None)
+    os.environ["PALERMO_REQUIRE_2FA"] = "false"
+    os.environ["PALERMO_HTTPS"] = "false"
+    for i, arg in enumerate(argv):
+        if arg == "--database-url" and i + 1 < len(argv):
+            os.environ["DATABASE_URL"] = argv[i + 1]
+        elif arg.startswith("--database-url="):
+            os.environ["DATABASE_URL"] = arg.split("=", 1)[1]
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run a management command; ``palermo rotate-key`` is ``manage.py rotate_key``."""
     argv = list(sys.argv if argv is None else argv)
@@ -37,6 +55,8 @@ def main(argv: list[str] | None = None) -> None:
         from palermo import config
 
         config.prepare_demo_dir(config.data_dir())
+    if command == "bench":
+        _scratch_environment(argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "palermo.settings")
     from django.core.management import execute_from_command_line
 

@@ -16,9 +16,15 @@ from palermo.core.fields import BlindIndexField, EncryptedDateField, EncryptedTe
 from palermo.core.reference_data import htcds_choices
 
 NAME_SOURCES = ("given_name", "middle_name", "family_name")
+LISTING_DEFERRED = ("aliases", "birth_date", "phone", "email", "address", "identity_number")
 
 
 class PersonQuerySet(models.QuerySet):
+    def for_listing(self) -> PersonQuerySet:
+        """Only what a list shows: names and plain facts; the other identity fields are not
+        loaded, so they are not decrypted."""
+        return self.select_related("citizenship").defer(*LISTING_DEFERRED)
+
     def matching(self, term: str) -> PersonQuerySet:
         """Persons whose full name, identity number or phone number equals *term* exactly
         (ignoring case, accents and spacing) — through the blind indexes."""

@@ -20,9 +20,9 @@ import hmac
 import os
 import re
 import secrets
+import time
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -184,22 +184,36 @@ def normalise(value: str) -> str:
 
 # -- the keyring in force --------------------------------------------------------------------
 _cache: dict[str, object] = {}
+# How often a running process looks whether the keyring file changed (a rotation started).
+RECHECK_SECONDS = 1.0
 
 
 def keyring() -> Keyring:
-    """The keyring in force. A keyring file is re-read when it changes, so running servers
-    pick up a rotated key without restarting."""
+    """The keyring in force. A keyring file is looked at again at most once a second and
+    re-read when it changed, so running servers pick up a rotated key without restarting."""
     from django.conf import settings
 
-    path: Path | None = getattr(settings, "PALERMO_FIELD_KEY_FILE", None)
-    if path is not None and Path(path).exists():
-        stamp = Path(path).stat().st_mtime_ns
-        if _cache.get("stamp") != (str(path), stamp):
-            _cache["ring"] = Keyring.parse(Path(path).read_text(encoding="utf-8"))
-            _cache["stamp"] = (str(path), stamp)
+    path = getattr(settings, "PALERMO_FIELD_KEY_FILE", None)
+    if path is None:
+        text = settings.PALERMO_FIELD_KEYRING
+        if _cache.get("text") != text:
+            _cache["env_ring"] = Keyring.parse(text)
+            _cache["text"] = text
+        return _cache["env_ring"]  # type: ignore[return-value]
+    path = str(path)
+    now = time.monotonic()
+    if _cache.get("path") == path and now - _cache["checked"] < RECHECK_SECONDS:  # type: ignore[operator]
         return _cache["ring"]  # type: ignore[return-value]
-    text = settings.PALERMO_FIELD_KEYRING
-    if _cache.get("text") != text:
-        _cache["env_ring"] = Keyring.parse(text)
-        _cache["text"] = text
-    return _cache["env_ring"]  # type: ignore[return-value]
+    stamp = os.stat(path).st_mtime_ns
+    if _cache.get("path") != path or _cache.get("stamp") != stamp:
+        with open(path, encoding="utf-8") as handle:
+            _cache["ring"] = Keyring.parse(handle.read())
+        _cache["stamp"] = stamp
+        _cache["path"] = path
+    _cache["checked"] = now
+    return _cache["ring"]  # type: ignore[return-value]
+
+
+def forget_keyring() -> None:
+    """Drop the cached keyring (after this process rewrote the keyring file itself)."""
+    _cache.clear()

@@ -129,6 +129,7 @@ def write_keyring(path: Path, ring: crypto.Keyring) -> None:
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
+    crypto.forget_keyring()
 
 
 def keyring_file() -> Path | None:

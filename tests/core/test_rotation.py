@@ -3,6 +3,9 @@ retired only when unused."""
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
@@ -13,13 +16,16 @@ from palermo.core import crypto, rotation
 
 
 @pytest.fixture
-def keyring_file(tmp_path, settings):
-    """Run the test with the keyring in a file, as a default install has it."""
+def keyring_file(tmp_path, settings, monkeypatch):
+    """Run the test with the keyring in a file, as a default install has it. The file is
+    looked at on every use (servers look once a second) so tests need not wait."""
+    monkeypatch.setattr(crypto, "RECHECK_SECONDS", 0.0)
     path = tmp_path / "field-key"
     path.write_text(settings.PALERMO_FIELD_KEYRING)
     settings.PALERMO_FIELD_KEY_FILE = path
+    crypto.forget_keyring()
     yield path
-    crypto._cache.clear()
+    crypto.forget_keyring()
 
 
 def _key_ids(table: str, column: str) -> set[str]:
@@ -86,3 +92,12 @@ def test_environment_keyring_is_not_rewritten(settings, cast, person_a):
     settings.PALERMO_FIELD_KEY_FILE = None
     with pytest.raises(CommandError, match="Append this entry as the LAST line"):
         call_command("rotate_key")
+
+
+def test_a_running_process_notices_a_changed_keyring_file(keyring_file):
+    """Another process (a server) rewrote the file: this one picks it up without restart."""
+    assert crypto.keyring().current_id == "k1"
+    newer = crypto.keyring().with_new_data_key()
+    keyring_file.write_text(newer.text())  # not through write_keyring: no cache reset here
+    os.utime(keyring_file, ns=(time.time_ns(), time.time_ns() + 10**9))
+    assert crypto.keyring().current_id == "k2"

@@ -19,7 +19,7 @@ from palermo.web.forms import PersonForm, PersonSearchForm
 def person_list(request):
     """The organisation's persons, newest first; exact-match search through blind indexes."""
     access.require(request.membership, Action.VIEW, Person)
-    persons = access.visible(request.membership, Person.objects.select_related("citizenship"))
+    persons = access.visible(request.membership, Person.objects.for_listing())
     # Searches are posted, never put in the URL: a name in a URL ends up in proxy logs and
     # browser history.
     search = PersonSearchForm(request.POST or None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
@@ -37,6 +39,8 @@ class Command(BaseCommand):
             rotation.write_keyring(path, ring)
             self.stdout.write(f"Added key {ring.current_id} to {path}; it encrypts new values "
                               "from now on.")
+            # Give running servers time to notice the new file before the first pass.
+            time.sleep(2 * crypto.RECHECK_SECONDS)
         current = crypto.keyring().current_id
         with Progress(transient=True) as bar:
             task = bar.add_task("Re-encrypting", total=None)
