@@ -80,7 +80,7 @@ def test_database_files_hold_no_identity_in_plaintext(install):
 
 def test_served_site_signs_in_and_logs_no_identity(install, tmp_path):
     data_dir, first = install
-    password = re.search(r"^\s+amina\s+(\S{16})", first, re.M).group(1)
+    logins = dict(re.findall(r"^\s+(\w+)\s+(\S{16})\s+\(", first, re.M))
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
     server = subprocess.Popen(PALERMO + ["serve", "--port", str(port), "--data-dir",
@@ -89,16 +89,10 @@ def test_served_site_signs_in_and_logs_no_identity(install, tmp_path):
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_for(f"{base}/api/health", seconds=60)
-        jar = http.cookiejar.CookieJar()
-        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-        page = opener.open(f"{base}/account/login/").read().decode()
-        assert "Sign in to Palermo" in page
-        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-        form = urllib.parse.urlencode({"username": "amina", "password": password,
-                                       "csrfmiddlewaretoken": token}).encode()
-        home = opener.open(urllib.request.Request(
-            f"{base}/account/login/", data=form, headers={"Referer": f"{base}/"})).read()
-        assert b"Welcome, Amina" in home
+        for username, password in logins.items():  # every demo user can sign in
+            opener, home = _sign_in(base, username, password)
+            assert f"Welcome, {username.capitalize()}" in home, username
+        opener, _ = _sign_in(base, "amina", logins["amina"])
         listing = opener.open(f"{base}/cases/persons/").read().decode()
         assert "Persons registered by your organisation (8)" in listing
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', listing).group(1)
@@ -116,6 +110,19 @@ def test_served_site_signs_in_and_logs_no_identity(install, tmp_path):
     text = (tmp_path / "server.log").read_text()
     assert "GET /cases/persons/" in text and "POST /cases/persons/" in text
     assert [w for w in _identities() if w in text] == []
+
+
+def _sign_in(base: str, username: str, password: str):
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/account/login/").read().decode()
+    assert "Sign in to Palermo" in page
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"username": username, "password": password,
+                                   "csrfmiddlewaretoken": token}).encode()
+    home = opener.open(urllib.request.Request(
+        f"{base}/account/login/", data=form, headers={"Referer": f"{base}/"})).read()
+    return opener, home.decode()
 
 
 def _wait_for(url: str, seconds: float) -> None:

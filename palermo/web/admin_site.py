@@ -92,7 +92,7 @@ class PalermoUserAdmin(PolicyAdmin, UserAdmin):
     list_filter = ["is_active", "memberships__role", "memberships__organisation"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
-        (_("Person"), {"fields": ["first_name", "last_name", "email", "preferred_language"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Status"), {"fields": ["is_active", "last_login", "date_joined"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]

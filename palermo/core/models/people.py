@@ -18,9 +18,6 @@ from palermo.core.reference_data import htcds_choices
 class User(AbstractUser):
     """A person who signs in to Palermo (staff of an organisation — never a victim)."""
 
-    preferred_language = models.CharField(max_length=8, blank=True,
-                                          choices=settings.LANGUAGES)
-
     def memberships_active(self) -> models.QuerySet[Membership]:
         """The user's active memberships, oldest (their home organisation) first."""
         return (self.memberships.filter(active=True, organisation__active=True)
