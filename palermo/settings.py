@@ -176,3 +176,6 @@ LOGGING = {
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+# The admin's "revert to this version" form saves without asking the change permission;
+# history is for reading. Corrections go through the change form, which the policy guards.
+SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -157,6 +157,15 @@ def may_administer(membership: Membership | None) -> bool:
             or scope(membership, Action.VIEW, "access_log") is not Scope.NONE)
 
 
+def may_grant(granter: Membership | None, user, role: str) -> bool:
+    """May *granter* give *user* this *role*? Administrators manage memberships, but none may
+    give themself a role that opens identities: an administrator never sees a person."""
+    if scope(granter, Action.CREATE, "membership") is Scope.NONE:
+        return False
+    opens_identities = RULES["identity"][Action.VIEW].get(role, Scope.NONE) is not Scope.NONE
+    return not (opens_identities and user is not None and user.pk == granter.user_id)
+
+
 def requires_two_factor(membership: Membership | None) -> bool:
     """Must this member have signed in with a second factor?"""
     return membership is not None and membership.role in TWO_FACTOR_ROLES

@@ -34,7 +34,7 @@ class EncryptedMixin:
     def get_prep_value(self, value):
         value = self.to_python(value)  # type: ignore[attr-defined]
         if value is None or value == "":
-            return value
+            return None if self.null else ""  # type: ignore[attr-defined]
         return crypto.keyring().encrypt(self.to_text(value), self.context())
 
     def from_db_value(self, value, expression, connection):
@@ -61,7 +61,9 @@ class EncryptedDateField(EncryptedMixin, models.TextField):
     """A date (e.g. a birth date) encrypted at rest; Python sees ``datetime.date``."""
 
     def to_python(self, value):
-        if value is None or value == "" or isinstance(value, dt.date):
+        if value is None or value == "":
+            return None
+        if isinstance(value, dt.date):
             return value
         try:
             return dt.date.fromisoformat(str(value))

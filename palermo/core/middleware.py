@@ -30,7 +30,11 @@ class TwoFactorMiddleware:
     """Sends members of roles that need two factors to set up or enter their code before
     anything else. Relaxed when ``PALERMO_REQUIRE_2FA`` is false (the demo)."""
 
-    EXEMPT_PREFIXES = ("/account/", "/static/", "/api/", "/i18n/")
+    # Only what is needed to reach the code page. Everything else — the API token page
+    # included, since a token would outlive the session — waits for the second factor.
+    # The API itself authenticates with tokens, which only a verified session can create.
+    EXEMPT_PREFIXES = ("/account/login/", "/account/logout/", "/account/two-factor/",
+                       "/account/switch/", "/static/", "/api/", "/i18n/")
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -56,10 +58,32 @@ class PolicyAdmin(admin.ModelAdmin):
         return False  # deactivate instead: records keep their history
 
 
+class MembershipFormSet(BaseInlineFormSet):
+    """Refuses a role the acting administrator may not grant (access.may_grant)."""
+
+    def clean(self):
+        super().clean()
+        for form in self.forms:
+            role = form.cleaned_data.get("role") if form.has_changed() else None
+            if role and not access.may_grant(self.request.membership, self.instance, role):
+                form.add_error("role", _("You cannot give yourself a role that opens the "
+                                         "records of assisted persons; ask another "
+                                         "administrator."))
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
+    formset = MembershipFormSet
     extra = 1
     fields = ["organisation", "role", "active"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.request = request
+        return formset
+
+    def get_queryset(self, request):
+        return access.visible(request.membership, super().get_queryset(request))
 
     def has_add_permission(self, request, obj=None):
         return access.can(request.membership, Action.CREATE, Membership)
@@ -74,8 +98,19 @@ class MembershipInline(admin.TabularInline):
         return False
 
 
+class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+    """History pages to read. simple-history's version form saves a POST without asking the
+    change permission (SIMPLE_HISTORY_REVERT_DISABLED only hides its button), so POSTs to it
+    are refused here; corrections go through the change form."""
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 @admin.register(Organisation, site=admin_site)
-class OrganisationAdmin(PolicyAdmin, SimpleHistoryAdmin):
+class OrganisationAdmin(PolicyAdmin, ReadOnlyHistoryAdmin):
     list_display = ["name", "short_name", "type", "country", "parent",
                     "is_referral_mechanism", "active"]
     list_filter = ["type", "is_referral_mechanism", "active"]

@@ -128,3 +128,11 @@ def test_person_history(api_client, person_a, cast, name, status):
                       and c["action"] == "changed")
         assert (change["old"], change["new"], change["by"], change["reason"]) == (
             "+234 801 555 0101", "+234 801 555 0199", "fatima", "New phone")
+
+
+def test_person_without_birth_date_is_served(api_client, cast):
+    from palermo.cases.services import register_person
+
+    person = register_person(cast.amina, given_name="Joy", birth_date="")
+    body = api_client("amina").get(f"/api/persons/{person.pk}").json()
+    assert (body["given_name"], body["birth_date"]) == ("Joy", None)

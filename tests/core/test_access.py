@@ -131,3 +131,16 @@ def test_rules_table_matches_documentation():
             cells = [by_role.get(role, access.Scope.NONE).value for role in access.Role.values]
             row = f"| {kind} | {action.value} | " + " | ".join(cells) + " |"
             assert row in doc, f"docs/access.md lacks the row: {row}"
+
+
+@pytest.mark.parametrize("granter, target, role, allowed", [
+    ("root", "dana", "caseworker", True),
+    ("root", "root", "caseworker", False),
+    ("root", "root", "supervisor", False),
+    ("root", "root", "analyst", True),
+    ("fatima", "amina", "caseworker", False),
+    ("amina", "amina", "supervisor", False),
+])
+def test_who_may_grant_which_role(cast, granter, target, role, allowed):
+    user = cast.membership(target).user
+    assert access.may_grant(cast.membership(granter), user, role) is allowed

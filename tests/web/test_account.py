@@ -135,3 +135,24 @@ def test_french_interface(browser):
     page = client.get("/")
     assert 'lang="fr"' in page.text
     assert "Se déconnecter" in page.text
+
+
+def test_token_page_waits_for_the_second_factor(cast):
+    """A token outlives the session: a caseworker without a second factor cannot make one."""
+    client = Client()
+    client.post("/account/login/", {"username": "amina", "password": PASSWORD})
+    response = client.post("/account/tokens/", {"name": "sneaky"})
+    assert response.status_code == 302 and response.url.startswith("/account/two-factor/")
+    assert not ApiToken.objects.exists()
+
+
+def test_switching_to_a_caseworker_role_then_asks_for_the_second_factor(cast, person_a):
+    client = Client()
+    client.post("/account/login/", {"username": "amina", "password": PASSWORD})
+    client.post("/account/switch/", {"organisation": cast.mission.pk})
+    assert client.get("/cases/persons/").url.startswith("/account/two-factor/")
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1; DROP"])
+def test_switcher_refuses_nonsense(browser, value):
+    assert browser("amina").post("/account/switch/", {"organisation": value}).status_code == 404

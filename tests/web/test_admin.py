@@ -40,3 +40,50 @@ def test_access_log_is_read_only(browser, person_a):
     listing = root.get("/admin/core/accesslog/")
     assert listing.status_code == 200 and "cases.person" in listing.text
     assert root.get("/admin/core/accesslog/add/").status_code == 403
+
+
+def test_history_pages_cannot_revert(browser, cast):
+    """The admin's history form would save without the change permission: it is disabled."""
+    cast.ngo_b.active = False
+    cast.ngo_b.save()
+    first = cast.ngo_b.history.earliest("history_date")
+    url = f"/admin/core/organisation/{cast.ngo_b.pk}/history/{first.history_id}/"
+    response = browser("fatima").post(url, {"name": "NGO B renamed", "type": "NGO",
+                                             "active": "on"})
+    assert response.status_code in (302, 403, 404)
+    cast.ngo_b.refresh_from_db()
+    assert (cast.ngo_b.name, cast.ngo_b.active) == ("NGO B", False)
+
+
+def test_supervisor_sees_only_own_organisations_memberships_of_a_colleague(browser, cast):
+    page = browser("fatima").get(f"/admin/core/user/{cast.amina.user.pk}/change/")
+    assert page.status_code == 200
+    assert "NGO A" in page.text
+    assert "Mission" not in page.text  # amina's membership elsewhere is not fatima's business
+
+
+def _membership_form(user, organisation, role) -> dict:
+    return {
+        "username": user.username, "is_active": "on",
+        "memberships-TOTAL_FORMS": "1", "memberships-INITIAL_FORMS": "0",
+        "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+        "memberships-0-organisation": organisation.pk, "memberships-0-role": role,
+        "memberships-0-active": "on", "memberships-0-user": user.pk,
+    }
+
+
+def test_admin_cannot_give_themself_an_identity_role(browser, cast):
+    root = cast.root.user
+    response = browser("root").post(f"/admin/core/user/{root.pk}/change/",
+                                    _membership_form(root, cast.ngo_a, "caseworker"))
+    assert response.status_code == 200
+    assert "cannot give yourself a role" in response.text
+    assert not root.memberships.filter(organisation=cast.ngo_a).exists()
+
+
+def test_admin_gives_another_user_a_role(browser, cast):
+    dana = cast.dana.user
+    response = browser("root").post(f"/admin/core/user/{dana.pk}/change/",
+                                    _membership_form(dana, cast.ngo_a, "caseworker"))
+    assert response.status_code == 302
+    assert dana.memberships.get(organisation=cast.ngo_a).role == "caseworker"

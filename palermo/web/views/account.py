@@ -46,8 +46,10 @@ def two_factor(request):
 @require_POST
 def switch_organisation(request):
     """Act for another organisation the user belongs to."""
-    wanted = request.POST.get("organisation")
-    membership = request.user.memberships_active().filter(organisation_id=wanted).first()
+    wanted = request.POST.get("organisation", "")
+    if not wanted.isdigit():
+        raise Http404
+    membership = request.user.memberships_active().filter(organisation_id=int(wanted)).first()
     if membership is None:
         raise Http404
     request.session[SESSION_KEY] = membership.organisation_id
