@@ -11,7 +11,6 @@ Losing ``field-key`` loses every encrypted identity: back it up apart from the d
 
 from __future__ import annotations
 
-import base64
 import os
 import secrets
 from pathlib import Path
@@ -63,18 +62,19 @@ def flag(name: str, default: bool) -> bool:
     raise ValueError(f"{name}={value!r}: expected true or false")
 
 
-def write_secret(path: Path, text: str) -> None:
-    """Write *text* to *path* readable by the owner only (mode 0600), never wider."""
+def write_secret(path: Path, text: str) -> bool:
+    """Create *path* with *text*, readable by the owner only (mode 0600). Never overwrites:
+    if another process created it first, returns False and leaves that one."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return False
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(text)
-    os.chmod(path, 0o600)
-
-
-def new_key_b64() -> str:
-    """A fresh random 256-bit key, URL-safe base64."""
-    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True
 
 
 def _secret_from_file(name: str, filename: str, make) -> str:
@@ -95,7 +95,9 @@ def secret_key() -> str:
 
 def new_keyring_text() -> str:
     """A new keyring: one blind-index key and one data key (see ``palermo.core.crypto``)."""
-    return f"index:{new_key_b64()}\nk1:{new_key_b64()}\n"
+    from palermo.core.crypto import Keyring
+
+    return Keyring.generate().text()
 
 
 def field_keyring_text() -> str:

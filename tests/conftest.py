@@ -18,9 +18,19 @@ import pytest
 from django.test import Client
 
 from palermo.cases.services import register_person
+from palermo.core import crypto
 from palermo.core.models import ApiToken, Country, Membership, Organisation, Role, User
 
 PASSWORD = "correct horse battery staple 42"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_keyring():
+    """Each test's database starts without the keyring fingerprint (transactions roll back),
+    so each test loads — and checks — the keyring afresh, as a new server process would."""
+    crypto.forget_keyring()
+    yield
+    crypto.forget_keyring()
 
 
 @dataclass

@@ -69,7 +69,10 @@ class Person(models.Model):
                                             purpose="person-identity-number")
     phone_index = BlindIndexField(sources=("phone",), purpose="person-phone")
 
-    history = HistoricalRecords(excluded_fields=["registered_at"])
+    # The reason given for a change may itself name someone: it is encrypted like the rest.
+    history = HistoricalRecords(
+        excluded_fields=["registered_at"],
+        history_change_reason_field=EncryptedTextField(null=True, blank=True))
     objects = PersonQuerySet.as_manager()
 
     access_kind = "identity"

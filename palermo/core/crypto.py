@@ -104,12 +104,24 @@ class Keyring:
         return "\n".join(lines) + "\n"
 
     def with_new_data_key(self) -> Keyring:
-        """This keyring plus a fresh data key that becomes the current one."""
+        """This keyring plus a fresh data key that becomes the current one. Key ids are
+        random, so a new key never takes the id of a retired one, and two keyrings made
+        apart from each other never share an id."""
         taken = {kid for kid, _ in self.data_keys}
-        number = len(self.data_keys) + 1
-        while f"k{number}" in taken:
-            number += 1
-        return Keyring(self.index_key, self.data_keys + ((f"k{number}", secrets.token_bytes(32)),))
+        kid = new_key_id()
+        while kid in taken:
+            kid = new_key_id()
+        return Keyring(self.index_key, self.data_keys + ((kid, secrets.token_bytes(32)),))
+
+    @classmethod
+    def generate(cls) -> Keyring:
+        """A new keyring: a blind-index key and one data key."""
+        return cls(secrets.token_bytes(32), ((new_key_id(), secrets.token_bytes(32)),))
+
+    def fingerprint(self) -> str:
+        """Identifies the blind-index key (which never rotates) without revealing it."""
+        return hmac.new(self.index_key, b"palermo keyring fingerprint v1",
+                        hashlib.sha256).hexdigest()
 
     def without(self, key_id: str) -> Keyring:
         """This keyring with data key *key_id* retired (it must not be the current one)."""
@@ -156,6 +168,11 @@ class Keyring:
         return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
 
 
+def new_key_id() -> str:
+    """A random data-key id such as ``k3f9a1c``."""
+    return "k" + secrets.token_hex(3)
+
+
 def key_id_of(stored: str) -> str | None:
     """The key id a stored value was encrypted under (``None`` for empty values)."""
     if not stored:
@@ -190,14 +207,18 @@ RECHECK_SECONDS = 1.0
 
 def keyring() -> Keyring:
     """The keyring in force. A keyring file is looked at again at most once a second and
-    re-read when it changed, so running servers pick up a rotated key without restarting."""
+    re-read when it changed, so running servers pick up a rotated key without restarting.
+    A newly read keyring is checked against the fingerprint the database keeps (see
+    :func:`check_fingerprint`)."""
     from django.conf import settings
 
     path = getattr(settings, "PALERMO_FIELD_KEY_FILE", None)
     if path is None:
         text = settings.PALERMO_FIELD_KEYRING
         if _cache.get("text") != text:
-            _cache["env_ring"] = Keyring.parse(text)
+            ring = Keyring.parse(text)
+            check_fingerprint(ring)
+            _cache["env_ring"] = ring
             _cache["text"] = text
         return _cache["env_ring"]  # type: ignore[return-value]
     path = str(path)
@@ -207,11 +228,39 @@ def keyring() -> Keyring:
     stamp = os.stat(path).st_mtime_ns
     if _cache.get("path") != path or _cache.get("stamp") != stamp:
         with open(path, encoding="utf-8") as handle:
-            _cache["ring"] = Keyring.parse(handle.read())
+            ring = Keyring.parse(handle.read())
+        if _cache.get("path") != path or ring.index_key != _cache["ring"].index_key:  # type: ignore[attr-defined]
+            check_fingerprint(ring)
+        _cache["ring"] = ring
         _cache["stamp"] = stamp
         _cache["path"] = path
     _cache["checked"] = now
     return _cache["ring"]  # type: ignore[return-value]
+
+
+def check_fingerprint(ring: Keyring) -> None:
+    """Refuse a keyring that is not the one this database was encrypted with.
+
+    The first keyring to encrypt anything records its fingerprint in the database. A later
+    process started with another keyring — a lost or mixed-up ``field-key`` file, a missing
+    ``PALERMO_FIELD_KEY`` — stops here with a clear error instead of writing values nobody
+    can read or reporting intact values as tampered.
+    """
+    from django.db import connection
+
+    from palermo.core.models import KeyringFingerprint
+
+    table = KeyringFingerprint._meta.db_table
+    if table not in connection.introspection.table_names():
+        return  # before the first migration
+    mine = ring.fingerprint()
+    stored, _ = KeyringFingerprint.objects.get_or_create(pk=1, defaults={"digest": mine})
+    if stored.digest != mine:
+        raise KeyringError(
+            "The field-encryption keyring does not belong to this database: the identities "
+            "in it were encrypted with another keyring. Restore the right keyring (the "
+            "'field-key' file in the data directory, or PALERMO_FIELD_KEY) and restart. "
+            "Do not write data with this keyring.")
 
 
 def forget_keyring() -> None:

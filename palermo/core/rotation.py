@@ -8,8 +8,10 @@ its old key still decrypts it, so reads never fail during rotation.
 
 from __future__ import annotations
 
+import fcntl
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -121,15 +123,35 @@ def _rotate_row(model, fields, pk_name, pk, raws, ring, current, report) -> None
 
 
 def write_keyring(path: Path, ring: crypto.Keyring) -> None:
-    """Replace the keyring file atomically, readable by the owner only."""
-    tmp = path.with_suffix(".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    """Replace the keyring file atomically, keeping its owner, readable by that owner only."""
+    tmp = path.with_name(path.name + ".new")
+    tmp.unlink(missing_ok=True)  # a leftover from an interrupted run
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        if path.exists():
+            owner = path.stat()
+            if (owner.st_uid, owner.st_gid) != (os.getuid(), os.getgid()):
+                os.fchown(handle.fileno(), owner.st_uid, owner.st_gid)  # servers keep reading
         handle.write(ring.text())
         handle.flush()
         os.fsync(handle.fileno())
     os.replace(tmp, path)
     crypto.forget_keyring()
+
+
+@contextmanager
+def exclusive(lock_dir: Path) -> Iterator[None]:
+    """One rotation at a time: two runs adding keys at once would lose one of them."""
+    lock_dir.mkdir(parents=True, exist_ok=True)
+    with open(lock_dir / "rotate-key.lock", "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise RuntimeError("another `palermo rotate-key` is running") from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def keyring_file() -> Path | None:

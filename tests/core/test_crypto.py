@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import FieldError
@@ -77,11 +78,47 @@ def test_malformed_keyring_names_the_problem(text, message):
 
 def test_keyring_text_round_trips_and_new_key_becomes_current():
     ring = RING.with_new_data_key()
-    assert ring.current_id == "k2"
+    new = ring.current_id
+    assert new != "k1" and re.fullmatch(r"k[0-9a-f]{6}", new)
     assert Keyring.parse(ring.text()) == ring
-    assert ring.without("k1").current_id == "k2"
+    assert ring.without("k1").current_id == new
     with pytest.raises(KeyringError, match="current key"):
-        ring.without("k2")
+        ring.without(new)
+
+
+def test_generated_keyrings_do_not_share_key_ids():
+    ids = {Keyring.generate().current_id for _ in range(50)}
+    assert len(ids) == 50
+
+
+def test_a_keyring_that_does_not_belong_to_the_database_is_refused(person_a, settings):
+    """A lost or swapped field-key: stopped before anything is written or misreported."""
+    stranger = Keyring.generate()
+    settings.PALERMO_FIELD_KEY_FILE = None
+    settings.PALERMO_FIELD_KEYRING = stranger.text()
+    with pytest.raises(KeyringError, match="does not belong to this database"):
+        Person.objects.get(pk=person_a.pk)
+
+
+def test_the_database_keeps_only_a_fingerprint(person_a):
+    from palermo.core.models import KeyringFingerprint
+
+    stored = KeyringFingerprint.objects.get().digest
+    assert stored == crypto.keyring().fingerprint()
+    assert crypto._b64encode(crypto.keyring().index_key) not in stored
+
+
+def test_change_reasons_are_encrypted(cast, person_a):
+    from palermo.cases.services import update_person
+
+    update_person(cast.amina, person_a, family_name="Okafor-Eze",
+                  reason="Sister Ngozi Okafor called")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT history_change_reason FROM cases_historicalperson "
+                       "WHERE history_change_reason IS NOT NULL")
+        stored = [row[0] for row in cursor.fetchall()]
+    assert stored and all(v.startswith("v1.") and "Ngozi" not in v for v in stored)
+    assert person_a.history.first().history_change_reason == "Sister Ngozi Okafor called"
 
 
 @pytest.mark.parametrize("a, b", [

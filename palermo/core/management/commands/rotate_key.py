@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
@@ -24,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--batch-size", type=int, default=500)
 
     def handle(self, *args, **options):
+        try:
+            with rotation.exclusive(settings.DATA_DIR):
+                self._handle(options)
+        except RuntimeError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def _handle(self, options):
         path = rotation.keyring_file()
         if options["retire"]:
             return self._retire(path, options["retire"])
@@ -32,8 +40,10 @@ class Command(BaseCommand):
                 new = crypto.keyring().with_new_data_key()
                 raise CommandError(
                     "PALERMO_FIELD_KEY comes from the environment, so Palermo cannot add the "
-                    "key itself. Append this entry as the LAST line of PALERMO_FIELD_KEY on "
-                    "every server, restart them, then run `palermo rotate-key --no-new-key`:\n"
+                    "key itself. (1) Add this entry to PALERMO_FIELD_KEY on every server, "
+                    "BEFORE the last line (so it only decrypts), and restart them all; "
+                    "(2) move it to the LAST line (so it encrypts) and restart them all; "
+                    "(3) run `palermo rotate-key --no-new-key`:\n"
                     + new.text().splitlines()[-1])
             ring = crypto.keyring().with_new_data_key()
             rotation.write_keyring(path, ring)

@@ -7,7 +7,9 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+from palermo.core import crypto
 
 # Paths only: query strings (which may hold a searched name) never reach the log.
 ACCESS_LOG_FORMAT = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
@@ -29,9 +31,14 @@ class Command(BaseCommand):
 
 
 def prepare_install(stdout) -> None:
-    """Apply pending migrations and collect static files (both idempotent)."""
+    """Apply pending migrations, collect static files (both idempotent) and make sure the
+    field keyring is the one this database was encrypted with."""
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
+    try:
+        crypto.keyring()
+    except crypto.KeyringError as exc:
+        raise CommandError(str(exc)) from exc
     stdout.write(f"Data directory: {settings.DATA_DIR}")
 
 
