@@ -6,9 +6,14 @@ is the current one that encrypts new values. Older data keys stay to decrypt val
 not been re-encrypted yet (``palermo rotate-key``).
 
 A stored value looks like ``v1.<key id>.<base64(nonce ‖ ciphertext ‖ tag)>``. The nonce is
-fresh for every value; the field's identity (``app.Model.field``) is authenticated as
-associated data, so a ciphertext copied into another field or altered in any way raises
-:class:`FieldDecryptionError` instead of returning garbage.
+fresh for every value; the field's identity (``app.Model.field``) and the key id are
+authenticated as associated data, so an altered ciphertext, or one copied into another field,
+raises :class:`FieldDecryptionError` instead of returning garbage.
+
+Not bound to the row: someone who can write the database could move a whole value from one
+person's row to another's — just as they could change the row's organisation column, which no
+encryption protects. Integrity against database writers rests on database access control and
+on the history tables; the encryption keeps identities secret from database readers.
 """
 
 from __future__ import annotations
