@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from palermo.cases import facts
 from palermo.cases.models import Person
 from palermo.core import access
 from palermo.core.access import Action
@@ -33,4 +34,5 @@ def update_person(membership: Membership, person: Person, reason: str = "", **fi
     person._change_reason = reason  # simple-history stores it with the new version
     person.full_clean()
     person.save()
+    facts.project_person(person)  # gender, age, citizenship … feed the cases' facts
     return person

@@ -12,8 +12,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from palermo.cases.answers import htcds_answers
 from palermo.core.fields import BlindIndexField, EncryptedDateField, EncryptedTextField
-from palermo.core.reference_data import htcds_choices
 
 NAME_SOURCES = ("given_name", "middle_name", "family_name")
 LISTING_DEFERRED = ("aliases", "birth_date", "phone", "email", "address", "identity_number")
@@ -58,9 +58,14 @@ class Person(models.Model):
 
     # Plain demographic facts
     gender = models.CharField(_("gender"), max_length=40, blank=True,
-                              choices=htcds_choices("prs_Gender"))
+                              choices=htcds_answers("prs_Gender"))
     citizenship = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="+", verbose_name=_("citizenship"))
+    education = models.CharField(_("highest level of education"), max_length=60, blank=True,
+                                 choices=htcds_answers("prs_HighestLevelOfEducation"))
+    marital_status = models.CharField(_("marital status"), max_length=40, blank=True,
+                                      choices=htcds_answers("prs_MaritalStatus"))
+    children = models.PositiveSmallIntegerField(_("number of children"), null=True, blank=True)
 
     # Blind indexes for exact-match search and duplicate detection
     name_index = BlindIndexField(sources=NAME_SOURCES, purpose="person-name")

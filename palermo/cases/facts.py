@@ -1,0 +1,183 @@
+"""CaseFact: the de-identified projection of a case — the only door out of the case module.
+
+One flat row per case, like a row of the CTDC microdata: no name, contact, identity number or
+birth date, no free text; a pseudonymous person key so that counts are of persons, not cases.
+Analysis and exchange read this table only (ARCHITECTURE.md).
+
+Every change of a case, or of the person it concerns, rewrites the row in the same
+transaction (:func:`project`, called by the case services). ``palermo rebuild-facts`` rebuilds
+the table from scratch and reports any row that differed (:func:`rebuild`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+
+from palermo.core import crypto
+
+# The fields a fact row carries besides its keys; compared by rebuild().
+FACT_FIELDS = (
+    "organisation_id", "person_key", "year", "opened_on", "status", "client_category",
+    "gender", "age", "citizenship", "education", "origin_country", "origin_region",
+    "destination_country", "destination_region", "exploitation_countries",
+    "trafficking_type", "trafficking_status", "identifying_agency", "exploitation_types",
+    "means_of_control", "forced_labour_industries", "sexual_exploitation_types",
+    "recruitment_methods", "recruiter_relationship", "exploitation_months",
+    "is_retrafficked",
+)
+
+
+class CaseFact(models.Model):
+    """De-identified facts of one case. Never holds identity data (see module docstring)."""
+
+    case_key = models.PositiveBigIntegerField(unique=True,
+                                              help_text="Internal key of the case; not a link")
+    person_key = models.CharField(max_length=32, db_index=True,
+                                  help_text="Pseudonymous: the same person, the same key")
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT,
+                                     related_name="+")
+    year = models.PositiveSmallIntegerField(help_text="Year of assistance (case opened)")
+    opened_on = models.DateField()
+    status = models.CharField(max_length=20)
+    client_category = models.CharField(max_length=20)
+    gender = models.CharField(max_length=40, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, help_text="Age in years when identified")
+    citizenship = models.CharField(max_length=3, blank=True)
+    education = models.CharField(max_length=60, blank=True)
+    origin_country = models.CharField(max_length=3, blank=True)
+    origin_region = models.CharField(max_length=80, blank=True)
+    destination_country = models.CharField(max_length=3, blank=True,
+                                           help_text="First country of exploitation")
+    destination_region = models.CharField(max_length=80, blank=True)
+    exploitation_countries = models.JSONField(default=list)
+    trafficking_type = models.CharField(max_length=20, blank=True)
+    trafficking_status = models.CharField(max_length=40, blank=True)
+    identifying_agency = models.CharField(max_length=20, blank=True)
+    exploitation_types = models.JSONField(default=list)
+    means_of_control = models.JSONField(default=list)
+    forced_labour_industries = models.JSONField(default=list)
+    sexual_exploitation_types = models.JSONField(default=list)
+    recruitment_methods = models.JSONField(default=list)
+    recruiter_relationship = models.CharField(max_length=40, blank=True)
+    exploitation_months = models.PositiveSmallIntegerField(null=True)
+    is_retrafficked = models.BooleanField(
+        default=False, help_text="The person had an earlier case (a new episode)")
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "year"])]
+
+    def __str__(self) -> str:
+        return f"fact {self.case_key}"
+
+
+def person_key(person_id: int) -> str:
+    """The pseudonymous key of a person: an HMAC under the blind-index key, so it is stable,
+    equal for the same person across cases and organisations, and not reversible."""
+    digest = hmac.new(crypto.keyring().index_key, f"person:{person_id}".encode(),
+                      hashlib.sha256).hexdigest()
+    return digest[:32]
+
+
+def age_on(birth: dt.date | None, day: dt.date | None) -> int | None:
+    """Whole years between *birth* and *day*, or None when either is unknown."""
+    if birth is None or day is None or day < birth:
+        return None
+    return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
+
+
+def values_for(case) -> dict:
+    """The fact row of *case* as a dict of :data:`FACT_FIELDS`."""
+    person = case.person
+    origin = case.origin_country
+    destination_code = (case.exploitation_countries or [None])[0]
+    destination = _country(destination_code)
+    age = age_on(person.birth_date, case.identified_on or case.opened_on)
+    if age is None:
+        age = case.age_at_exploitation
+    earlier = type(case).objects.filter(person_id=case.person_id).filter(
+        models.Q(opened_on__lt=case.opened_on)
+        | models.Q(opened_on=case.opened_on, pk__lt=case.pk)).exists()
+    return {
+        "organisation_id": case.organisation_id, "person_key": person_key(person.pk),
+        "year": case.opened_on.year, "opened_on": case.opened_on, "status": case.status,
+        "client_category": case.client_category, "gender": person.gender, "age": age,
+        "citizenship": person.citizenship_id or "", "education": person.education,
+        "origin_country": origin.code if origin else "",
+        "origin_region": origin.origin_region.code if origin else "",
+        "destination_country": destination.code if destination else "",
+        "destination_region": destination.destination_region.code if destination else "",
+        "exploitation_countries": list(case.exploitation_countries or []),
+        "trafficking_type": case.trafficking_type,
+        "trafficking_status": case.trafficking_status,
+        "identifying_agency": case.identifying_agency,
+        "exploitation_types": list(case.exploitation_types or []),
+        "means_of_control": list(case.means_of_control or []),
+        "forced_labour_industries": list(case.forced_labour_industries or []),
+        "sexual_exploitation_types": list(case.sexual_exploitation_types or []),
+        "recruitment_methods": list(case.recruitment_methods or []),
+        "recruiter_relationship": case.recruiter_relationship,
+        "exploitation_months": case.exploitation_months,
+        "is_retrafficked": earlier,
+    }
+
+
+def _country(code: str | None):
+    if not code:
+        return None
+    from palermo.core.models import Country
+
+    return Country.objects.select_related("destination_region").filter(pk=code).first()
+
+
+def project(case) -> CaseFact:
+    """Write the fact row of *case*. Call inside the transaction that changed the case."""
+    fact, _ = CaseFact.objects.update_or_create(case_key=case.pk, defaults=values_for(case))
+    return fact
+
+
+def project_person(person) -> None:
+    """Rewrite the fact rows of every case of *person* (after a change to the person)."""
+    for case in person.cases.select_related("origin_country__origin_region", "person"):
+        project(case)
+
+
+@dataclass
+class RebuildReport:
+    cases: int = 0
+    created: int = 0
+    changed: int = 0
+    removed: int = 0
+    fields: dict[str, int] = field(default_factory=dict)
+
+
+@transaction.atomic
+def rebuild(batch_size: int = 500) -> RebuildReport:
+    """Rebuild every fact row from the cases; report rows that were missing, differed or
+    belonged to no case any more."""
+    from palermo.cases.models import Case
+
+    report = RebuildReport()
+    existing = {f.case_key: f for f in CaseFact.objects.all()}
+    cases = Case.objects.select_related("person", "origin_country__origin_region")
+    for case in cases.iterator(chunk_size=batch_size):
+        report.cases += 1
+        wanted = values_for(case)
+        fact = existing.pop(case.pk, None)
+        if fact is None:
+            CaseFact.objects.create(case_key=case.pk, **wanted)
+            report.created += 1
+            continue
+        differing = [name for name, value in wanted.items() if getattr(fact, name) != value]
+        if differing:
+            report.changed += 1
+            for name in differing:
+                report.fields[name] = report.fields.get(name, 0) + 1
+            CaseFact.objects.filter(pk=fact.pk).update(**wanted)
+    report.removed = CaseFact.objects.filter(case_key__in=list(existing)).delete()[0]
+    return report

@@ -1,0 +1,8 @@
+"""Case-module models: the person, the case and its parts, and the de-identified facts."""
+
+from palermo.cases.facts import CaseFact
+from palermo.cases.models.case import Case, CaseNote, ClientCategory, TraffickingEvent
+from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
+
+__all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "NAME_SOURCES", "Person",
+           "PersonQuerySet", "TraffickingEvent"]

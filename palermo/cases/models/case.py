@@ -1,0 +1,179 @@
+"""A case: one episode of assistance to a person, with the CTM's data on the trafficking
+process and the pattern of exploitation. Field names and picklists follow HTCDS."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from palermo.cases.answers import MultiChoiceField, htcds_answers, with_refusals
+from palermo.core.fields import EncryptedTextField
+from palermo.core.reference_data import htcds_choices
+
+
+class ClientCategory(models.TextChoices):
+    VICTIM = "victim", _("Victim of trafficking")
+    POSSIBLE_VICTIM = "possible_victim", _("Possible victim of trafficking")
+    OTHER_MIGRANT = "other_migrant", _("Other migrant in need")
+
+
+IDENTIFYING_AGENCIES = with_refusals([
+    ("police", _("Police")), ("ngo", _("NGO")), ("border", _("Border guards")),
+    ("labour_inspection", _("Labour inspection")), ("consulate", _("Consulate or embassy")),
+    ("hotline", _("Hotline")), ("self_referral", _("Self-referral")), ("other", _("Other")),
+])
+TRAFFICKING_TYPES = with_refusals([("in_country", _("In country")),
+                                   ("transnational", _("Transnational"))])
+# Closed statuses need a reason; FollowUp and the closed ones follow Active (HTCDS cas_Status).
+CLOSED = ("Closed", "ClosedReferred")
+
+
+class Case(models.Model):
+    """One episode of assistance, owned by an organisation and assigned to a caseworker."""
+
+    organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT,
+                                     related_name="cases", verbose_name=_("organisation"))
+    person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="cases",
+                               verbose_name=_("person"))
+    number = models.CharField(_("case number"), max_length=40, editable=False)
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+",
+                                    verbose_name=_("caseworker"))
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    status = models.CharField(_("status"), max_length=20, default="Active",
+                              choices=htcds_choices("cas_Status"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    closure_reason = models.TextField(_("reason for closure"), blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False,
+                                          help_text=_("Raised by every save: edit conflicts"))
+
+    # Identification
+    client_category = models.CharField(_("client category"), max_length=20,
+                                       choices=ClientCategory.choices,
+                                       default=ClientCategory.POSSIBLE_VICTIM)
+    identified_on = models.DateField(_("identified on"), null=True, blank=True)
+    identification_country = models.ForeignKey(
+        "core.Country", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("country of identification"))
+    identification_place = models.CharField(_("place of identification"), max_length=120,
+                                            blank=True)
+    identifying_agency = models.CharField(_("identified by"), max_length=20, blank=True,
+                                          choices=IDENTIFYING_AGENCIES)
+    trafficking_status = models.CharField(_("trafficking status"), max_length=40, blank=True,
+                                          choices=htcds_answers("vic_TraffickingStatus"))
+    status_decided_by = models.CharField(
+        _("trafficking status decided by"), max_length=40, blank=True,
+        choices=htcds_choices("vic_TraffickingStatusDecisionMakingOrg"))
+
+    # The trafficking process
+    trafficking_type = models.CharField(_("type of trafficking"), max_length=20, blank=True,
+                                        choices=TRAFFICKING_TYPES)
+    origin_country = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True,
+                                       blank=True, related_name="+",
+                                       verbose_name=_("country of origin"))
+    transit_countries = models.JSONField(_("transit countries"), default=list, blank=True)
+    exploitation_countries = models.JSONField(_("countries of exploitation"), default=list,
+                                              blank=True)
+
+    # The pattern of exploitation
+    exploitation_types = MultiChoiceField(_("types of exploitation"),
+                                          choices_of="vic_TypeOfExploitation")
+    means_of_control = MultiChoiceField(_("means of control"),
+                                        choices_of="vic_MethodsOfControl")
+    forced_labour_industries = MultiChoiceField(_("forced labour industry"),
+                                                choices_of="vic_ForcedLabourIndustry")
+    sexual_exploitation_types = MultiChoiceField(_("types of sexual exploitation"),
+                                                 choices_of="vic_TypeOfSexExploitation")
+    recruitment_methods = MultiChoiceField(_("method of recruitment"),
+                                           choices_of="vic_MethodOfRecruitment")
+    recruiter_relationship = models.CharField(_("relationship to the trafficker"),
+                                              max_length=40, blank=True,
+                                              choices=htcds_answers("vic_RelationshipToTrafficker"))
+    age_at_exploitation = models.PositiveSmallIntegerField(_("age when trafficked"), null=True,
+                                                           blank=True)
+    exploitation_months = models.PositiveSmallIntegerField(_("duration of exploitation "
+                                                             "(months)"), null=True, blank=True)
+
+    history = HistoricalRecords(
+        history_change_reason_field=EncryptedTextField(null=True, blank=True))
+
+    access_kind = "identity"
+    access_owner = "organisation"
+
+    class Meta:
+        ordering = ["-opened_on", "-id"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "number"],
+                                               name="case_number_per_organisation")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status in CLOSED
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        codes = _country_codes()
+        for name in ("transit_countries", "exploitation_countries"):
+            wrong = [c for c in getattr(self, name) or [] if c not in codes]
+            if wrong:
+                errors[name] = _("Not ISO 3166 alpha-3 codes: %(codes)s") % {
+                    "codes": ", ".join(map(str, wrong))}
+        if self.is_closed and not self.closure_reason.strip():
+            errors["closure_reason"] = _("Give the reason for closing the case.")
+        if self.age_at_exploitation is not None and self.age_at_exploitation > 110:
+            errors["age_at_exploitation"] = _("Enter an age in years.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _country_codes() -> set[str]:
+    from palermo.core.models import Country
+
+    return set(Country.objects.values_list("code", flat=True))
+
+
+class TraffickingEvent(models.Model):
+    """A recruitment, transit or exploitation event of the case (HTCDS hte_)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("type"), max_length=20, choices=htcds_choices("hte_Type"))
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True,
+                                blank=True, related_name="+", verbose_name=_("country"))
+    place = models.CharField(_("city or place"), max_length=120, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    description = EncryptedTextField(_("description"), blank=True)
+    history = HistoricalRecords()
+
+    access_kind = "identity"
+    access_owner = "case__organisation"
+
+    class Meta:
+        ordering = ["date", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} {self.country or ''} {self.date or ''}".strip()
+
+
+class CaseNote(models.Model):
+    """A note by a caseworker. Notes are added, never edited: the record is the sequence."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                               related_name="+")
+    written_at = models.DateTimeField(auto_now_add=True)
+    text = EncryptedTextField(_("note"))
+
+    access_kind = "identity"
+    access_owner = "case__organisation"
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.case} note {self.written_at:%Y-%m-%d}"
