@@ -14,6 +14,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 import palermo
 from palermo.api.auth import PersonalToken
+from palermo.api.cases import router as cases_router
 from palermo.api.schemas import (
     Error,
     FieldChangeOut,
@@ -33,6 +34,9 @@ from palermo.core.models import AccessLog
 
 api = NinjaAPI(title="Palermo API", version=palermo.__version__, auth=PersonalToken(),
                urls_namespace="api")
+
+
+api.add_router("/cases", cases_router)
 
 
 @api.exception_handler(PermissionDenied)

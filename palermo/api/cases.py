@@ -1,0 +1,137 @@
+"""Case endpoints: list, read, open, change (with conflict detection), notes, events."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from django.core.exceptions import ValidationError
+from ninja import Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from palermo.api.schemas import Error, FieldChangeOut
+from palermo.api.schemas_cases import (
+    CaseChange,
+    CaseIn,
+    CaseOut,
+    CaseSummary,
+    Conflict,
+    EventIn,
+    EventOut,
+    NoteIn,
+    NoteOut,
+    Problems,
+)
+from palermo.cases import casework
+from palermo.cases.models import Case, Person
+from palermo.core import access
+from palermo.core.access import Action
+from palermo.core.audit import log_access
+from palermo.core.history import field_changes
+from palermo.core.models import AccessLog
+
+router = Router(tags=["cases"])
+REFUSED = {403: Error, 404: Error}
+
+
+def _values(fields: dict) -> dict:
+    """JSON null for a text answer or a list means "empty", as the forms store it."""
+    cleaned = {}
+    for name, value in fields.items():
+        field = Case._meta.get_field(name.removesuffix("_id"))
+        if value is None and not field.null:
+            value = [] if field.get_internal_type() == "JSONField" else ""
+        cleaned[name] = value
+    return cleaned
+
+
+def _problems(exc: ValidationError) -> Status:
+    return Status(422, {"detail": "invalid", "fields": exc.message_dict})
+
+
+def _case(request, case_id: int) -> Case:
+    return access.get_visible(request.membership, Case.objects.select_related("person"),
+                              pk=case_id)
+
+
+@router.get("", response={200: list[CaseSummary], 403: Error})
+@paginate(LimitOffsetPagination)
+def list_cases(request, status: str = "", mine: bool = False):
+    """Cases of the acting organisation, newest first; no identity fields."""
+    access.require(request.membership, Action.VIEW, Case)
+    cases = access.visible(request.membership, Case.objects.all())
+    if status:
+        cases = cases.filter(status=status)
+    if mine:
+        cases = cases.filter(assigned_to=request.membership.user)
+    return cases
+
+
+@router.get("/{case_id}", response={200: CaseOut, **REFUSED})
+def get_case(request, case_id: int):
+    """One case. The opening is written to the access log."""
+    case = _case(request, case_id)
+    log_access(request.membership, case, channel=AccessLog.Channel.API)
+    return case
+
+
+@router.post("", response={201: CaseOut, 422: Problems, **REFUSED})
+def open_case(request, body: CaseIn):
+    """Open a case for a person of the acting organisation."""
+    person = access.get_visible(request.membership, Person.objects.all(), pk=body.person_id)
+    try:
+        case = casework.open_case(request.membership, person,
+                                  **_values(body.dict(exclude={"person_id"}, exclude_unset=True)))
+    except ValidationError as exc:
+        return _problems(exc)
+    return Status(201, case)
+
+
+@router.patch("/{case_id}", response={200: CaseOut, 409: Conflict, 422: Problems, **REFUSED})
+def change_case(request, case_id: int, body: CaseChange):
+    """Change fields of a case loaded at ``version``. 409 with the saved case when someone
+    else saved it since — nothing is overwritten."""
+    case = _case(request, case_id)
+    fields = _values(body.dict(exclude={"version", "reason"}, exclude_unset=True))
+    try:
+        return casework.update_case(request.membership, case, version=body.version,
+                                    reason=body.reason, **fields)
+    except casework.EditConflict as conflict:
+        return Status(409, {"detail": str(conflict), "current": conflict.current})
+    except ValidationError as exc:
+        return _problems(exc)
+
+
+@router.get("/{case_id}/history", response={200: list[FieldChangeOut], **REFUSED})
+def case_history(request, case_id: int):
+    case = _case(request, case_id)
+    log_access(request.membership, case, action="history", channel=AccessLog.Channel.API)
+    return [asdict(c) for c in field_changes(case)]
+
+
+@router.get("/{case_id}/notes", response={200: list[NoteOut], **REFUSED})
+def list_notes(request, case_id: int):
+    case = _case(request, case_id)
+    log_access(request.membership, case, action="notes", channel=AccessLog.Channel.API)
+    return [NoteOut(id=n.pk, author=n.author.get_username(), written_at=n.written_at,
+                    text=n.text) for n in case.notes.select_related("author")]
+
+
+@router.post("/{case_id}/notes", response={201: NoteOut, 422: Problems, **REFUSED})
+def add_note(request, case_id: int, body: NoteIn):
+    case = _case(request, case_id)
+    try:
+        note = casework.add_note(request.membership, case, body.text)
+    except ValidationError as exc:
+        return _problems(exc)
+    return Status(201, NoteOut(id=note.pk, author=note.author.get_username(),
+                               written_at=note.written_at, text=note.text))
+
+
+@router.post("/{case_id}/events", response={201: EventOut, 422: Problems, **REFUSED})
+def add_event(request, case_id: int, body: EventIn):
+    case = _case(request, case_id)
+    try:
+        event = casework.add_event(request.membership, case, **body.dict(exclude_unset=True))
+    except ValidationError as exc:
+        return _problems(exc)
+    return Status(201, event)

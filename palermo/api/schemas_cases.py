@@ -1,0 +1,91 @@
+"""Schemas of the case endpoints. Country fields are ISO 3166 alpha-3 codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+
+class CaseFields(Schema):
+    client_category: str | None = None
+    identified_on: dt.date | None = None
+    identification_country_id: str | None = None
+    identification_place: str | None = None
+    identifying_agency: str | None = None
+    trafficking_status: str | None = None
+    status_decided_by: str | None = None
+    trafficking_type: str | None = None
+    origin_country_id: str | None = None
+    transit_countries: list[str] | None = None
+    exploitation_countries: list[str] | None = None
+    exploitation_types: list[str] | None = None
+    means_of_control: list[str] | None = None
+    forced_labour_industries: list[str] | None = None
+    sexual_exploitation_types: list[str] | None = None
+    recruitment_methods: list[str] | None = None
+    recruiter_relationship: str | None = None
+    age_at_exploitation: int | None = None
+    exploitation_months: int | None = None
+
+
+class CaseIn(CaseFields):
+    person_id: int
+    opened_on: dt.date | None = None
+
+
+class CaseChange(CaseFields):
+    version: int = Field(..., description="The version you loaded; 409 if it changed since")
+    reason: str = ""
+    status: str | None = None
+    closure_reason: str | None = None
+
+
+class CaseSummary(Schema):
+    id: int
+    number: str
+    person_id: int
+    organisation_id: int
+    status: str
+    client_category: str
+    assigned_to_id: int | None
+    opened_on: dt.date
+    version: int
+
+
+class CaseOut(CaseSummary, CaseFields):
+    closed_on: dt.date | None
+    closure_reason: str
+
+
+class Conflict(Schema):
+    detail: str
+    current: CaseOut
+
+
+class Problems(Schema):
+    detail: str
+    fields: dict[str, list[str]]
+
+
+class NoteIn(Schema):
+    text: str = Field(..., min_length=1, max_length=20000)
+
+
+class NoteOut(Schema):
+    id: int
+    author: str
+    written_at: dt.datetime
+    text: str
+
+
+class EventIn(Schema):
+    type: str
+    country_id: str | None = None
+    place: str = ""
+    date: dt.date | None = None
+    description: str = ""
+
+
+class EventOut(EventIn):
+    id: int
