@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from palermo.cases.casework import open_case
 from palermo.cases.services import register_person
 from palermo.core.models import Country, Membership, Organisation, Role, User
 
@@ -51,7 +52,89 @@ NAMES = {
     "NOR": (["Oksana", "Daria", "Tatiana", "Precious", "Joy", "Mercy"],
             ["Ivanova-Demo", "Osagie-Demo", "Kowalska-Demo", "Eghosa-Demo"]),
 }
-GENDERS = ["Feminine", "Feminine", "Feminine", "Masculine"]
+NAME_SETS = {"NGA": "NGA", "KGZ": "KGZ", "UZB": "KGZ", "TJK": "KGZ"}  # others: "NOR"
+
+
+CASEWORKERS = {"ngo_a": "amina", "ngo_b": "boris", "ngo_c": "ingrid"}
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Who an NGO assists: citizenships, where people were exploited (the own country means
+    in-country trafficking), and the forms of exploitation, with weights."""
+
+    citizenships: tuple[str, ...]
+    destinations: tuple[str, ...]
+    exploitation: tuple[tuple[str, int], ...]
+
+
+PROFILES = {
+    "ngo_a": Profile(("NGA",), ("ITA", "ESP", "LBY", "MLI", "NGA", "NGA", "RUS"),
+                     (("SexualExploitation", 55), ("ForcedLabour", 30), ("Servitude", 8),
+                      ("ForcedBegging", 7))),
+    "ngo_b": Profile(("KGZ", "UZB", "TJK"), ("RUS", "KAZ", "TUR", "KGZ", "ARE"),
+                     (("ForcedLabour", 55), ("SexualExploitation", 35),
+                      ("ForcedMarriage", 10))),
+    "ngo_c": Profile(("NGA", "ROU", "UKR", "LTU", "VNM", "NOR"), ("NOR",),
+                     (("SexualExploitation", 45), ("ForcedLabour", 45), ("Other", 10))),
+}
+MEANS = ["DebtBondage", "FalsePromises", "WithholdsDocuments", "PhysicalThreats",
+         "PsychologicalAbuse", "TakesEarnings", "ExcessiveWorkingHours", "PhysicalAbuse"]
+INDUSTRIES = ["A_AgricultureForestryAndFishing", "C_Manufacturing", "F_Construction",
+              "I_AccommodationAndFoodServiceActivities", "T_ActivitiesOfHouseholdsAsEmployers"]
+STATUSES = ["Active"] * 3 + ["FollowUp"] * 3 + ["Closed"] * 3 + ["ClosedReferred"]
+
+
+def _pick_weighted(rng: random.Random, options) -> str:
+    values, weights = zip(*options, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _person_with_cases(rng: random.Random, membership: Membership, profile: Profile) -> None:
+    """A synthetic person (about 75% women, 15% children) and one case, sometimes two."""
+    citizenship = rng.choice(profile.citizenships)
+    given, family = NAMES[NAME_SETS.get(citizenship, "NOR")]
+    opened = dt.date(rng.randint(2022, 2026), rng.randint(1, 12), rng.randint(1, 28))
+    age = rng.randint(12, 17) if rng.random() < 0.15 else rng.randint(18, 45)
+    birth = opened.replace(year=opened.year - age) - dt.timedelta(days=rng.randint(1, 300))
+    person = register_person(
+        membership, given_name=rng.choice(given), family_name=rng.choice(family),
+        birth_date=birth, gender="Feminine" if rng.random() < 0.75 else "Masculine",
+        citizenship=Country.objects.get(pk=citizenship),
+        education=rng.choice(["PrimaryEducation", "LowerSecondaryEducation",
+                              "UpperSecondaryEducation", "Unknown", "DeclinedToAnswer"]),
+        phone=f"+000 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        identity_number=f"DEMO-{rng.randint(100000, 999999)}", address=MARK)
+    for episode in range(2 if rng.random() < 0.05 else 1):
+        _case(rng, membership, person, profile, citizenship,
+              opened + dt.timedelta(days=400 * episode))
+
+
+def _case(rng, membership, person, profile, citizenship, opened) -> None:
+    destination = rng.choice(profile.destinations)
+    kinds = [_pick_weighted(rng, profile.exploitation)]
+    if rng.random() < 0.15:
+        kinds = sorted({*kinds, _pick_weighted(rng, profile.exploitation)})
+    status = rng.choice(STATUSES)
+    open_case(
+        membership, person, opened_on=min(opened, dt.date(2026, 11, 1)),
+        identified_on=opened - dt.timedelta(days=rng.randint(0, 20)),
+        client_category=rng.choice(["victim"] * 6 + ["possible_victim"] * 3
+                                   + ["other_migrant"]),
+        identifying_agency=rng.choice(["police", "ngo", "border", "hotline", "self_referral",
+                                       "labour_inspection", "consulate"]),
+        trafficking_status=rng.choice(["ActualVictimOfTrafficking", "PossibleVictimOfTrafficking",
+                                       "Unknown"]),
+        trafficking_type="in_country" if destination == citizenship else "transnational",
+        origin_country_id=citizenship, exploitation_countries=[destination],
+        exploitation_types=kinds,
+        means_of_control=(["DeclinedToAnswer"] if rng.random() < 0.1
+                          else sorted(rng.sample(MEANS, rng.randint(1, 3)))),
+        forced_labour_industries=([rng.choice(INDUSTRIES)] if "ForcedLabour" in kinds else []),
+        recruiter_relationship=rng.choice(["Familial", "Acquainted", "Unaquainted", "Unknown",
+                                           "DeclinedToAnswer"]),
+        exploitation_months=rng.randint(1, 36), status=status,
+        closure_reason="Assistance completed (demo)" if status.startswith("Closed") else "")
 
 
 @dataclass
@@ -66,8 +149,9 @@ def _password() -> str:
 
 
 @transaction.atomic
-def build(persons_per_ngo: int = 8, seed: int = 2000) -> list[DemoLogin]:
-    """Create the demo organisations, users (with fresh random passwords) and persons."""
+def build(persons_per_ngo: int = 100, seed: int = 2000) -> list[DemoLogin]:
+    """Create the demo organisations, users (with fresh random passwords), persons and
+    their cases."""
     orgs: dict[str, Organisation] = {}
     for key, name, short, kind, country, parent, nrm in ORGANISATIONS:
         orgs[key] = Organisation.objects.create(
@@ -83,20 +167,9 @@ def build(persons_per_ngo: int = 8, seed: int = 2000) -> list[DemoLogin]:
         logins.append(DemoLogin(username, password, "; ".join(
             f"{Role(role).label} at {orgs[k]}" for k, role in roles)))
     rng = random.Random(seed)
-    caseworkers = {"ngo_a": "amina", "ngo_b": "boris", "ngo_c": "ingrid"}
-    countries = {"ngo_a": "NGA", "ngo_b": "KGZ", "ngo_c": "NOR"}
-    for org_key, username in caseworkers.items():
+    for org_key, username in CASEWORKERS.items():
         membership = Membership.objects.get(user__username=username,
                                             organisation=orgs[org_key])
-        given, family = NAMES[countries[org_key]]
         for _ in range(persons_per_ngo):
-            register_person(
-                membership, given_name=rng.choice(given), family_name=rng.choice(family),
-                birth_date=dt.date(rng.randint(1980, 2009), rng.randint(1, 12),
-                                   rng.randint(1, 28)),
-                gender=rng.choice(GENDERS),
-                citizenship=Country.objects.get(pk=countries[org_key]),
-                phone=f"+000 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-                identity_number=f"DEMO-{rng.randint(100000, 999999)}",
-                address=MARK)
+            _person_with_cases(rng, membership, PROFILES[org_key])
     return logins

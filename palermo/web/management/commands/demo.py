@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from palermo import demo
-from palermo.cases.models import Person
+from palermo.cases.models import Case, Person
 from palermo.core.models import Organisation, User
 from palermo.web.management.commands.serve import prepare_install, serve
 
@@ -28,7 +28,8 @@ class Command(BaseCommand):
         if Organisation.objects.exists():
             self.stdout.write(
                 f"Existing install kept: {Organisation.objects.count()} organisations, "
-                f"{User.objects.count()} users, {Person.objects.count()} persons. "
+                f"{User.objects.count()} users, {Person.objects.count()} persons, "
+                f"{Case.objects.count()} cases. "
                 "Passwords were printed when the users were created; reset one with "
                 "`palermo changepassword USERNAME`.")
         else:
