@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
@@ -15,13 +16,17 @@ from palermo.api.schemas_cases import (
     CaseOut,
     CaseSummary,
     Conflict,
+    ConsentIn,
+    ConsentOut,
     EventIn,
     EventOut,
     NoteIn,
     NoteOut,
     Problems,
+    ServiceIn,
+    ServiceOut,
 )
-from palermo.cases import casework
+from palermo.cases import assistance, casework
 from palermo.cases.models import Case, Person
 from palermo.core import access
 from palermo.core.access import Action
@@ -135,3 +140,37 @@ def add_event(request, case_id: int, body: EventIn):
     except ValidationError as exc:
         return _problems(exc)
     return Status(201, event)
+
+
+@router.get("/{case_id}/consents", response={200: list[ConsentOut], **REFUSED})
+def list_consents(request, case_id: int):
+    """Every consent decision of the case, the latest first (the latest of a kind is in
+    force)."""
+    return list(_case(request, case_id).consents.all())
+
+
+@router.post("/{case_id}/consents", response={201: ConsentOut, 422: Problems, **REFUSED})
+def record_consent(request, case_id: int, body: ConsentIn):
+    case = _case(request, case_id)
+    fields = {k: v for k, v in body.dict().items() if v is not None}
+    try:
+        return Status(201, assistance.record_consent(request.membership, case, **fields))
+    except ValidationError as exc:
+        return _problems(exc)
+
+
+@router.get("/{case_id}/services", response={200: list[ServiceOut], **REFUSED})
+def list_services(request, case_id: int):
+    return list(_case(request, case_id).services.all())
+
+
+@router.post("/{case_id}/services", response={201: ServiceOut, 422: Problems, **REFUSED})
+def add_service(request, case_id: int, body: ServiceIn):
+    case = _case(request, case_id)
+    fields = {k: v for k, v in body.dict().items() if v is not None}
+    if "cost" in fields:
+        fields["cost"] = Decimal(str(fields["cost"]))
+    try:
+        return Status(201, assistance.add_service(request.membership, case, **fields))
+    except ValidationError as exc:
+        return _problems(exc)

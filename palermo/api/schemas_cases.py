@@ -89,3 +89,31 @@ class EventIn(Schema):
 
 class EventOut(EventIn):
     id: int
+
+
+class ConsentIn(Schema):
+    kind: str
+    decision: str
+    organisation_id: int | None = None
+    given_by: str = "person"
+    guardian_name: str = ""
+    decided_on: dt.date | None = None
+
+
+class ConsentOut(ConsentIn):
+    id: int
+    recorded_at: dt.datetime
+
+
+class ServiceIn(Schema):
+    type: str
+    provider_id: int | None = None
+    status: str = "planned"
+    started_on: dt.date | None = None
+    ended_on: dt.date | None = None
+    cost: float | None = None
+    currency: str = ""
+
+
+class ServiceOut(ServiceIn):
+    id: int

@@ -101,3 +101,21 @@ def test_notes_and_events(api_client, case_a):
     assert bad.status_code == 422 and "type" in bad.json()["fields"]
     assert api_client("boris").post(f"/api/cases/{case_a.pk}/notes", {"text": "x"},
                                     **JSON).status_code == 404
+
+
+def test_consents_and_services(api_client, case_a, cast):
+    amina = api_client("amina")
+    refused = amina.post(f"/api/cases/{case_a.pk}/services", {"type": "medical", "cost": 40},
+                         **JSON)
+    assert refused.status_code == 422 and "currency" in refused.json()["fields"]
+    made = amina.post(f"/api/cases/{case_a.pk}/services",
+                      {"type": "medical", "cost": 40.5, "currency": "EUR"}, **JSON)
+    assert made.status_code == 201 and made.json()["provider_id"] == cast.ngo_a.pk
+    consent = amina.post(f"/api/cases/{case_a.pk}/consents", {
+        "kind": "sharing", "decision": "given", "organisation_id": cast.mission.pk}, **JSON)
+    assert consent.status_code == 201
+    assert [c["kind"] for c in amina.get(f"/api/cases/{case_a.pk}/consents").json()] == [
+        "sharing"]
+    assert api_client("boris").get(f"/api/cases/{case_a.pk}/services").status_code == 404
+    assert api_client("dana").post(f"/api/cases/{case_a.pk}/consents", {
+        "kind": "assistance", "decision": "given"}, **JSON).status_code == 403

@@ -1,8 +1,9 @@
 """Case-module models: the person, the case and its parts, and the de-identified facts."""
 
 from palermo.cases.facts import CaseFact
+from palermo.cases.models.assistance import Consent, Service
 from palermo.cases.models.case import Case, CaseNote, ClientCategory, TraffickingEvent
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
 
-__all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "NAME_SOURCES", "Person",
-           "PersonQuerySet", "TraffickingEvent"]
+__all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "NAME_SOURCES",
+           "Person", "PersonQuerySet", "Service", "TraffickingEvent"]
