@@ -117,3 +117,36 @@ class ServiceIn(Schema):
 
 class ServiceOut(ServiceIn):
     id: int
+
+
+class FollowUpOut(Schema):
+    id: int
+    case_id: int
+    due_on: dt.date
+    months_after: int | None
+    status: str
+    done_on: dt.date | None
+    living_situation: str
+    income: str
+    health: str
+    safety: str
+    retrafficked: str
+    notes: str
+
+
+class FollowUpIn(Schema):
+    due_on: dt.date
+
+
+class FollowUpRecord(Schema):
+    status: str
+    done_on: dt.date | None = None
+    living_situation: str = ""
+    income: str = ""
+    health: str = ""
+    safety: str = ""
+    retrafficked: str = ""
+    notes: str = ""
+    satisfaction: dict[int, str] = Field(default_factory=dict,
+                                         description="service id -> 1..5, Unknown, "
+                                                     "DeclinedToAnswer")

@@ -11,7 +11,7 @@ import re
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from palermo.cases import facts
+from palermo.cases import facts, followups
 from palermo.cases.models import Case, CaseNote, Person, TraffickingEvent
 from palermo.core import access
 from palermo.core.access import Action
@@ -72,6 +72,7 @@ def update_case(membership: Membership, case: Case, *, version: int, reason: str
     current = Case.objects.select_for_update().get(pk=case.pk)
     if current.version != version:
         raise EditConflict(current)
+    was_open = current.status == "Active"
     for name, value in fields.items():
         setattr(current, name, value)
     if current.is_closed and current.closed_on is None:
@@ -83,6 +84,9 @@ def update_case(membership: Membership, case: Case, *, version: int, reason: str
     current._change_reason = reason
     current.full_clean()
     current.save()
+    if was_open and current.status != "Active":
+        # Leaving active assistance starts the follow-up schedule (3, 6, 12 months …).
+        followups.schedule(current, current.closed_on or timezone.localdate())
     facts.project(current)
     return current
 

@@ -119,3 +119,25 @@ def test_consents_and_services(api_client, case_a, cast):
     assert api_client("boris").get(f"/api/cases/{case_a.pk}/services").status_code == 404
     assert api_client("dana").post(f"/api/cases/{case_a.pk}/consents", {
         "kind": "assistance", "decision": "given"}, **JSON).status_code == 403
+
+
+def test_follow_ups(api_client, case_a, cast):
+    amina = api_client("amina")
+    closed = amina.patch(f"/api/cases/{case_a.pk}", {
+        "version": 1, "status": "Closed", "closure_reason": "Returned"}, **JSON)
+    assert closed.status_code == 200
+    scheduled = amina.get(f"/api/cases/{case_a.pk}/follow-ups").json()
+    assert [f["months_after"] for f in scheduled] == [3, 6, 12]
+    late = amina.post(f"/api/cases/{case_a.pk}/follow-ups", {"due_on": "2025-01-01"}, **JSON)
+    assert late.status_code == 201
+    assert [f["id"] for f in amina.get("/api/follow-ups/overdue").json()] == [late.json()["id"]]
+    assert api_client("boris").get("/api/follow-ups/overdue").json() == []
+    assert api_client("dana").get("/api/follow-ups/overdue").status_code == 403
+    done = amina.patch(f"/api/follow-ups/{late.json()['id']}", {
+        "status": "done", "safety": "safe", "retrafficked": "DeclinedToAnswer"}, **JSON)
+    assert done.status_code == 200 and done.json()["retrafficked"] == "DeclinedToAnswer"
+    bad = amina.patch(f"/api/follow-ups/{late.json()['id']}", {"status": "done",
+                                                               "health": "splendid"}, **JSON)
+    assert bad.status_code == 422 and "health" in bad.json()["fields"]
+    assert api_client("boris").patch(f"/api/follow-ups/{late.json()['id']}",
+                                     {"status": "done"}, **JSON).status_code == 404

@@ -3,7 +3,9 @@
 from palermo.cases.facts import CaseFact
 from palermo.cases.models.assistance import Consent, Service
 from palermo.cases.models.case import Case, CaseNote, ClientCategory, TraffickingEvent
+from palermo.cases.models.followup import FollowUp, ServiceFeedback
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
 
 __all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "NAME_SOURCES",
-           "Person", "PersonQuerySet", "Service", "TraffickingEvent"]
+           "FollowUp", "Person", "PersonQuerySet", "Service", "ServiceFeedback",
+           "TraffickingEvent"]

@@ -7,6 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,11 @@ class User(AbstractUser):
                 .select_related("organisation").order_by("created", "id"))
 
 
+def default_follow_up_months() -> list[int]:
+    """3, 6 and 12 months: the schedule the evaluations ask for (000 Rec. 16)."""
+    return [3, 6, 12]
+
+
 class Organisation(models.Model):
     """An organisation using Palermo: an NGO, an IOM mission, a headquarters, a donor …"""
 
@@ -39,6 +45,9 @@ class Organisation(models.Model):
         _("national referral mechanism"), default=False,
         help_text=_("Acts as the national referral mechanism of its country"))
     active = models.BooleanField(_("active"), default=True)
+    follow_up_months = models.JSONField(
+        _("follow-up schedule (months)"), default=default_follow_up_months, blank=True,
+        help_text=_("Months after closure or return at which follow-up interviews are due"))
     history = HistoricalRecords()
 
     access_kind = "organisation"
@@ -48,6 +57,13 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.short_name or self.name
+
+    def clean(self) -> None:
+        months = self.follow_up_months
+        if not isinstance(months, list) or not all(
+                isinstance(m, int) and 0 < m <= 120 for m in months):
+            raise ValidationError({"follow_up_months": _(
+                "A list of whole months between 1 and 120, e.g. [3, 6, 12].")})
 
 
 class Role(models.TextChoices):
