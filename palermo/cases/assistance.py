@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from palermo.cases.models import Case, Consent, Service
+from palermo.cases.saving import validated_save
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import Membership, Organisation
@@ -45,7 +46,17 @@ def record_consent(membership: Membership, case: Case, **fields) -> Consent:
     consent._history_user = membership.user
     consent.full_clean()
     consent.save()
+    refresh_sharing(case)
     return consent
+
+
+def refresh_sharing(case: Case) -> None:
+    """Bring every accepted referral of *case* in line with the consent in force: a withdrawn
+    consent stops the receiving organisation seeing the case and the person at once."""
+    for referral in case.referrals.filter(status__in=("accepted", "completed")):
+        shares = may_share_with(case, referral.to_organisation)
+        if shares != referral.shares_identity:
+            type(referral).objects.filter(pk=referral.pk).update(shares_identity=shares)
 
 
 @transaction.atomic
@@ -70,6 +81,5 @@ def update_service(membership: Membership, service: Service, **fields) -> Servic
     for name, value in fields.items():
         setattr(service, name, value)
     service._history_user = membership.user
-    service.full_clean()
-    service.save()
+    validated_save(service)
     return service

@@ -45,7 +45,8 @@ def next_case_number(organisation: Organisation, year: int) -> str:
 def open_case(membership: Membership, person: Person, **fields) -> Case:
     """Open a case for *person* in the acting organisation, numbered automatically."""
     access.require(membership, Action.CREATE, Case)
-    access.require(membership, Action.CHANGE, person)
+    # Own persons, or a person shared with this organisation by an accepted referral.
+    access.require(membership, Action.VIEW, person)
     for attempt in range(5):
         try:
             with transaction.atomic():

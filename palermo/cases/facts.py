@@ -100,7 +100,10 @@ def values_for(case) -> dict:
     age = age_on(person.birth_date, case.identified_on or case.opened_on)
     if age is None:
         age = case.age_at_exploitation
-    earlier = type(case).objects.filter(person_id=case.person_id).filter(
+    # A new episode for someone assisted before is re-trafficking; a case that continues a
+    # referral is the same episode, counted once.
+    earlier = case.referred_by_id is None and type(case).objects.filter(
+        person_id=case.person_id).filter(
         models.Q(opened_on__lt=case.opened_on)
         | models.Q(opened_on=case.opened_on, pk__lt=case.pk)).exists()
     return {

@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from palermo.cases.models import Case, FollowUp, ServiceFeedback
+from palermo.cases.saving import validated_save
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import Membership
@@ -52,8 +53,7 @@ def record_follow_up(membership: Membership, follow_up: FollowUp, *,
     if follow_up.status == FollowUp.Status.DONE and follow_up.done_on is None:
         follow_up.done_on = timezone.localdate()
     follow_up._history_user = membership.user
-    follow_up.full_clean()
-    follow_up.save()
+    validated_save(follow_up)
     for service_id, answer in (satisfaction or {}).items():
         feedback = ServiceFeedback(follow_up=follow_up, service_id=service_id,
                                    satisfaction=answer)

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from palermo.cases import facts
 from palermo.cases.models import Person
+from palermo.cases.saving import validated_save
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import Membership
@@ -32,7 +33,6 @@ def update_person(membership: Membership, person: Person, reason: str = "", **fi
         setattr(person, name, value)
     person._history_user = membership.user
     person._change_reason = reason  # simple-history stores it with the new version
-    person.full_clean()
-    person.save()
+    validated_save(person)
     facts.project_person(person)  # gender, age, citizenship … feed the cases' facts
     return person

@@ -107,6 +107,23 @@ def owner_id(obj: models.Model) -> int | None:
     return value.pk
 
 
+def shared_with(model: type[models.Model], organisation_id: int) -> models.Q | None:
+    """The records of *model* another organisation shares with *organisation_id*, as a
+    filter, or None if the model is never shared.
+
+    A model may declare ``access_shared = (path_to_receiving_organisation, conditions)``:
+    e.g. a case is shared with the organisation it was referred to, once the referral is
+    accepted and the person consented to sharing with that organisation. Sharing grants
+    **view** only; changes stay with the owner.
+    """
+    spec = getattr(model, "access_shared", None)
+    if spec is None:
+        return None
+    path, conditions = spec
+    matching = model._base_manager.filter(**{path: organisation_id}, **conditions)
+    return models.Q(pk__in=matching.values("pk"))
+
+
 def visible(membership: Membership | None, queryset: models.QuerySet,
             action: Action = Action.VIEW) -> models.QuerySet:
     """*queryset* narrowed to what *membership* may take *action* on."""
@@ -117,7 +134,11 @@ def visible(membership: Membership | None, queryset: models.QuerySet,
         owner = getattr(queryset.model, "access_owner", None)
         if owner is None:
             return queryset
-        return queryset.filter(**{owner: membership.organisation_id})
+        mine = models.Q(**{owner: membership.organisation_id})
+        shared = shared_with(queryset.model, membership.organisation_id)
+        if action is Action.VIEW and shared is not None:
+            mine |= shared
+        return queryset.filter(mine)
     return queryset.none()
 
 
@@ -131,7 +152,11 @@ def can(membership: Membership | None, action: Action, obj_or_model) -> bool:
     if reach is Scope.ALL or isinstance(obj_or_model, type):
         return True
     owner = owner_id(obj_or_model)
-    return owner is None or owner == membership.organisation_id
+    if owner is None or owner == membership.organisation_id:
+        return True
+    shared = shared_with(model, membership.organisation_id)
+    return (action is Action.VIEW and shared is not None
+            and model._base_manager.filter(shared, pk=obj_or_model.pk).exists())
 
 
 def require(membership: Membership | None, action: Action, obj_or_model) -> None:

@@ -5,7 +5,8 @@ from palermo.cases.models.assistance import Consent, Service
 from palermo.cases.models.case import Case, CaseNote, ClientCategory, TraffickingEvent
 from palermo.cases.models.followup import FollowUp, ServiceFeedback
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
+from palermo.cases.models.referral import Referral
 
 __all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "NAME_SOURCES",
-           "FollowUp", "Person", "PersonQuerySet", "Service", "ServiceFeedback",
+           "FollowUp", "Person", "PersonQuerySet", "Referral", "Service", "ServiceFeedback",
            "TraffickingEvent"]

@@ -48,6 +48,10 @@ class Case(models.Model):
                               choices=htcds_choices("cas_Status"))
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     closure_reason = models.TextField(_("reason for closure"), blank=True)
+    referred_by = models.ForeignKey("cases.Referral", on_delete=models.PROTECT, null=True,
+                                    blank=True, related_name="receiving_cases",
+                                    editable=False,
+                                    help_text=_("The referral this case continues"))
     version = models.PositiveIntegerField(default=1, editable=False,
                                           help_text=_("Raised by every save: edit conflicts"))
 
@@ -103,6 +107,10 @@ class Case(models.Model):
 
     access_kind = "identity"
     access_owner = "organisation"
+    # Seen (not changed) by an organisation it was referred to, once accepted with consent.
+    access_shared = ("referrals__to_organisation", {"referrals__status__in": ("accepted",
+                                                                               "completed"),
+                                                     "referrals__shares_identity": True})
 
     class Meta:
         ordering = ["-opened_on", "-id"]

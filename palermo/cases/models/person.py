@@ -82,6 +82,9 @@ class Person(models.Model):
 
     access_kind = "identity"
     access_owner = "organisation"
+    access_shared = ("cases__referrals__to_organisation",
+                     {"cases__referrals__status__in": ("accepted", "completed"),
+                      "cases__referrals__shares_identity": True})
 
     class Meta:
         ordering = ["-registered_at", "-id"]
