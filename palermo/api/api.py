@@ -16,6 +16,7 @@ import palermo
 from palermo.api.auth import PersonalToken
 from palermo.api.cases import router as cases_router
 from palermo.api.followups import router as follow_ups_router
+from palermo.api.referrals import router as referrals_router
 from palermo.api.schemas import (
     Error,
     FieldChangeOut,
@@ -39,6 +40,7 @@ api = NinjaAPI(title="Palermo API", version=palermo.__version__, auth=PersonalTo
 
 api.add_router("/cases", cases_router)
 api.add_router("", follow_ups_router)
+api.add_router("", referrals_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -150,3 +150,29 @@ class FollowUpRecord(Schema):
     satisfaction: dict[int, str] = Field(default_factory=dict,
                                          description="service id -> 1..5, Unknown, "
                                                      "DeclinedToAnswer")
+
+
+class ReferralIn(Schema):
+    to_organisation_id: int
+    reason: str
+    requested_services: list[str] = Field(default_factory=list)
+    details: str = ""
+
+
+class ReferralOut(Schema):
+    id: int
+    case_id: int
+    from_organisation_id: int
+    to_organisation_id: int
+    reason: str
+    requested_services: list[str]
+    details: str
+    status: str
+    sent_at: dt.datetime
+    decided_at: dt.datetime | None
+    shares_identity: bool
+
+
+class Decision(Schema):
+    reason: str = ""
+    open_case: bool = True
