@@ -13,7 +13,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from palermo.cases.casework import open_case
+from palermo.cases import referrals
+from palermo.cases.assistance import add_service, record_consent
+from palermo.cases.casework import open_case, update_case
+from palermo.cases.models import Case
 from palermo.cases.services import register_person
 from palermo.core.models import Country, Membership, Organisation, Role, User
 
@@ -116,7 +119,7 @@ def _case(rng, membership, person, profile, citizenship, opened) -> None:
     if rng.random() < 0.15:
         kinds = sorted({*kinds, _pick_weighted(rng, profile.exploitation)})
     status = rng.choice(STATUSES)
-    open_case(
+    case = open_case(
         membership, person, opened_on=min(opened, dt.date(2026, 11, 1)),
         identified_on=opened - dt.timedelta(days=rng.randint(0, 20)),
         client_category=rng.choice(["victim"] * 6 + ["possible_victim"] * 3
@@ -133,8 +136,34 @@ def _case(rng, membership, person, profile, citizenship, opened) -> None:
         forced_labour_industries=([rng.choice(INDUSTRIES)] if "ForcedLabour" in kinds else []),
         recruiter_relationship=rng.choice(["Familial", "Acquainted", "Unaquainted", "Unknown",
                                            "DeclinedToAnswer"]),
-        exploitation_months=rng.randint(1, 36), status=status,
-        closure_reason="Assistance completed (demo)" if status.startswith("Closed") else "")
+        exploitation_months=rng.randint(1, 36))
+    if rng.random() < 0.6:
+        add_service(membership, case, type=rng.choice(["shelter", "medical", "psychosocial",
+                                                       "legal_aid", "vocational"]),
+                    started_on=case.opened_on, status="ongoing")
+    if status != "Active":
+        # Leaving active assistance schedules the 3/6/12-month follow-ups; older cases have
+        # some overdue, which the overdue list shows.
+        end = min(case.opened_on + dt.timedelta(days=rng.randint(60, 240)), dt.date(2026, 11, 1))
+        update_case(membership, case, version=case.version, status=status, closed_on=end,
+                    closure_reason="Assistance completed (demo)" if status.startswith("Closed")
+                    else "")
+
+
+def _referrals(rng: random.Random, orgs: dict[str, Organisation]) -> None:
+    """Safe Harbour refers some cases to the Migration Mission (the national referral
+    mechanism), with consent; the Mission has accepted most of them."""
+    sender = Membership.objects.get(user__username="amina", organisation=orgs["ngo_a"])
+    receiver = Membership.objects.get(user__username="amina", organisation=orgs["mission"])
+    for case in Case.objects.filter(organisation=orgs["ngo_a"], status="Active")[:12]:
+        record_consent(sender, case, kind="data_processing", decision="given")
+        record_consent(sender, case, kind="sharing", organisation=orgs["mission"],
+                       decision="given")
+        referral = referrals.send(sender, case, orgs["mission"],
+                                  reason="AdditionalServicesRequired",
+                                  requested_services=["legal_aid", "documents"])
+        if rng.random() < 0.75:
+            referrals.accept(receiver, referral)
 
 
 @dataclass
@@ -172,4 +201,5 @@ def build(persons_per_ngo: int = 100, seed: int = 2000) -> list[DemoLogin]:
                                             organisation=orgs[org_key])
         for _ in range(persons_per_ngo):
             _person_with_cases(rng, membership, PROFILES[org_key])
+    _referrals(rng, orgs)
     return logins
