@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 import palermo
@@ -18,15 +18,20 @@ from palermo.api.cases import router as cases_router
 from palermo.api.followups import router as follow_ups_router
 from palermo.api.referrals import router as referrals_router
 from palermo.api.schemas import (
+    CandidateOut,
+    DuplicateQuery,
     Error,
     FieldChangeOut,
     Health,
     Me,
     MembershipOut,
+    MergeIn,
     PersonOut,
     PersonSearch,
     PersonSummary,
 )
+from palermo.api.schemas_cases import Problems
+from palermo.cases import duplicates
 from palermo.cases.models import Person
 from palermo.core import access
 from palermo.core.access import Action
@@ -70,7 +75,7 @@ def me(request):
 def list_persons(request):
     """Persons of the acting organisation, newest first, without identity fields."""
     access.require(request.membership, Action.VIEW, Person)
-    return access.visible(request.membership, Person.objects.all())
+    return access.visible(request.membership, Person.objects.current())
 
 
 @api.post("/persons/search", response={200: list[PersonSummary], 403: Error},
@@ -81,10 +86,10 @@ def search_persons(request, body: PersonSearch):
     access.require(request.membership, Action.VIEW, Person)
     if not body.q.strip():
         return []
-    return access.visible(request.membership, Person.objects.all()).matching(body.q)
+    return access.visible(request.membership, Person.objects.current()).matching(body.q)
 
 
-@api.get("/persons/{person_id}", response={200: PersonOut, 403: Error, 404: Error},
+@api.get("/persons/{int:person_id}", response={200: PersonOut, 403: Error, 404: Error},
          tags=["cases"])
 def get_person(request, person_id: int):
     """One person's record with identity fields. The opening is written to the access log."""
@@ -93,10 +98,34 @@ def get_person(request, person_id: int):
     return person
 
 
-@api.get("/persons/{person_id}/history", response={200: list[FieldChangeOut], 403: Error,
+@api.get("/persons/{int:person_id}/history", response={200: list[FieldChangeOut], 403: Error,
                                                    404: Error}, tags=["cases"])
 def person_history(request, person_id: int):
     """Every change of the record: who, when, field, old and new value."""
     person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
     log_access(request.membership, person, action="history", channel=AccessLog.Channel.API)
     return [asdict(c) for c in field_changes(person)]
+
+
+@api.post("/persons/duplicates", response={200: list[CandidateOut], 403: Error},
+          tags=["cases"])
+def find_duplicates(request, body: DuplicateQuery):
+    """Persons of the acting organisation who may be the one about to be registered
+    (blind-index matches on name, birth date, identity number, phone), strongest first."""
+    found = duplicates.candidates(request.membership, **body.dict())
+    return [{"person": c.person, "matched": list(c.matched), "strong": c.strong}
+            for c in found]
+
+
+@api.post("/persons/{int:person_id}/merge", response={200: PersonSummary, 403: Error, 404: Error,
+                                                 422: Problems}, tags=["cases"])
+def merge_persons(request, person_id: int, body: MergeIn):
+    """Merge a duplicate record into this one: cases move, both histories stay."""
+    keep = access.get_visible(request.membership, Person.objects.current(), pk=person_id)
+    duplicate = access.get_visible(request.membership, Person.objects.current(),
+                                   pk=body.duplicate_id)
+    try:
+        return duplicates.merge(request.membership, keep, duplicate, body.reason)
+    except ValidationError as exc:
+        return Status(422, {"detail": "invalid", "fields": exc.message_dict
+                            if hasattr(exc, "error_dict") else {"__all__": exc.messages}})

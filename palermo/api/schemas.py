@@ -62,3 +62,24 @@ class FieldChangeOut(Schema):
 
 class Error(Schema):
     detail: str
+
+
+class DuplicateQuery(Schema):
+    given_name: str = ""
+    middle_name: str = ""
+    family_name: str = ""
+    birth_date: dt.date | None = None
+    citizenship_id: str | None = None
+    identity_number: str = ""
+    phone: str = ""
+
+
+class CandidateOut(Schema):
+    person: PersonSummary
+    matched: list[str]
+    strong: bool
+
+
+class MergeIn(Schema):
+    duplicate_id: int
+    reason: str

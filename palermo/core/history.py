@@ -40,6 +40,9 @@ def _display(record, field: models.Field) -> str:
         return str(related) if related is not None else str(value)
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, list):
+        labels = getattr(field, "labels", None)  # multi-response fields know their labels
+        return ", ".join(labels(value) if labels else map(str, value))
     return str(value)
 
 

@@ -13,7 +13,7 @@ def navigation(membership) -> list[dict[str, str]]:
     """The sections this member may use. Modules not built yet have no entry."""
     items = []
     if access.sees_identities(membership):
-        items.append({"label": _("Cases"), "url": reverse("web:person_list"), "key": "cases"})
+        items.append({"label": _("Cases"), "url": reverse("web:case_list"), "key": "cases"})
     if access.may_administer(membership):
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "key": "admin"})
     return items

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from palermo.web.forms import SignInForm
-from palermo.web.views import account, home, persons
+from palermo.web.views import account, cases, home, persons
 
 app_name = "web"
 
@@ -16,6 +16,12 @@ urlpatterns = [
     path("account/switch/", account.switch_organisation, name="switch_organisation"),
     path("account/tokens/", account.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.revoke_token, name="revoke_token"),
+    path("cases/", cases.case_list, name="case_list"),
+    path("cases/new/", cases.case_create, name="case_create"),
+    path("cases/<int:pk>/", cases.case_detail, name="case_detail"),
+    path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
+    path("cases/<int:pk>/notes/", cases.case_add_note, name="case_add_note"),
+    path("cases/<int:pk>/events/", cases.case_add_event, name="case_add_event"),
     path("cases/persons/", persons.person_list, name="person_list"),
     path("cases/persons/new/", persons.person_create, name="person_create"),
     path("cases/persons/<int:pk>/", persons.person_detail, name="person_detail"),

@@ -136,3 +136,37 @@ def test_person_without_birth_date_is_served(api_client, cast):
     person = register_person(cast.amina, given_name="Joy", birth_date="")
     body = api_client("amina").get(f"/api/persons/{person.pk}").json()
     assert (body["given_name"], body["birth_date"]) == ("Joy", None)
+
+
+@pytest.mark.parametrize("name, found", [("amina", 1), ("boris", 0)])
+def test_duplicate_candidates(api_client, person_a, name, found):
+    response = api_client(name).post("/api/persons/duplicates", {
+        "given_name": "adaeze", "family_name": "OKAFOR", "birth_date": "2001-05-17"},
+        content_type="application/json")
+    assert len(response.json()) == found
+    if found:
+        assert response.json()[0]["strong"] is True
+
+
+def test_duplicate_search_refused_without_identity_access(api_client, person_a):
+    assert api_client("dana").post("/api/persons/duplicates", {"given_name": "Adaeze"},
+                                   content_type="application/json").status_code == 403
+
+
+def test_merge_persons(api_client, cast, person_a, person_b):
+    from palermo.cases.services import register_person
+
+    twin = register_person(cast.amina, given_name="Adaeze", family_name="Okafor")
+    amina = api_client("amina")
+    missing_reason = amina.post(f"/api/persons/{person_a.pk}/merge",
+                                {"duplicate_id": twin.pk, "reason": ""},
+                                content_type="application/json")
+    assert missing_reason.status_code == 422 and "reason" in missing_reason.json()["fields"]
+    assert amina.post(f"/api/persons/{person_a.pk}/merge",
+                      {"duplicate_id": person_b.pk, "reason": "x"},
+                      content_type="application/json").status_code == 404
+    done = amina.post(f"/api/persons/{person_a.pk}/merge",
+                      {"duplicate_id": twin.pk, "reason": "Same passport"},
+                      content_type="application/json")
+    assert done.status_code == 200
+    assert amina.get("/api/persons").json()["count"] == 1

@@ -44,7 +44,8 @@ def test_edit_keeps_history_and_raises_the_version(cast, case_a):
     assert updated.version == 2
     change = next(c for c in field_changes(updated) if c.field == "exploitation_types")
     assert (change.by, change.reason) == ("fatima", "Police report received")
-    assert "ForcedLabour" in change.new and "ForcedLabour" not in change.old
+    assert (change.old, change.new) == ("Sexual exploitation",
+                                        "Sexual exploitation, Forced labour")
 
 
 def test_second_editor_gets_a_conflict_and_nothing_is_overwritten(cast, case_a):

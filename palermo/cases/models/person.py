@@ -20,6 +20,10 @@ LISTING_DEFERRED = ("aliases", "birth_date", "phone", "email", "address", "ident
 
 
 class PersonQuerySet(models.QuerySet):
+    def current(self) -> PersonQuerySet:
+        """Persons not merged into another record."""
+        return self.filter(merged_into__isnull=True)
+
     def for_listing(self) -> PersonQuerySet:
         """Only what a list shows: names and plain facts; the other identity fields are not
         loaded, so they are not decrypted."""
@@ -66,6 +70,10 @@ class Person(models.Model):
     marital_status = models.CharField(_("marital status"), max_length=40, blank=True,
                                       choices=htcds_answers("prs_MaritalStatus"))
     children = models.PositiveSmallIntegerField(_("number of children"), null=True, blank=True)
+
+    merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="merged", verbose_name=_("merged into"),
+                                    help_text=_("Registered twice: the record kept"))
 
     # Blind indexes for exact-match search and duplicate detection
     name_index = BlindIndexField(sources=NAME_SOURCES, purpose="person-name")

@@ -19,7 +19,7 @@ from palermo.web.forms import PersonForm, PersonSearchForm
 def person_list(request):
     """The organisation's persons, newest first; exact-match search through blind indexes."""
     access.require(request.membership, Action.VIEW, Person)
-    persons = access.visible(request.membership, Person.objects.for_listing())
+    persons = access.visible(request.membership, Person.objects.current().for_listing())
     # Searches are posted, never put in the URL: a name in a URL ends up in proxy logs and
     # browser history.
     search = PersonSearchForm(request.POST or None)
@@ -46,12 +46,17 @@ def person_create(request):
 
 @login_required
 def person_detail(request, pk: int):
-    """A person's record. Every opening is written to the access log."""
+    """A person's record, with the cases the member may see. Every opening is written to
+    the access log."""
+    from palermo.cases.models import Case  # kept local: only this page lists cases
+
     person = access.get_visible(request.membership, Person.objects.all(), pk=pk)
     log_access(request.membership, person)
     return render(request, "web/persons/detail.html", {
         "person": person, "changes": field_changes(person),
-        "may_change": access.can(request.membership, Action.CHANGE, person)})
+        "may_change": access.can(request.membership, Action.CHANGE, person),
+        "cases": access.visible(request.membership, person.cases.all()),
+        "may_open_case": access.can(request.membership, Action.CREATE, Case)})
 
 
 @login_required
