@@ -114,13 +114,14 @@ def _person_with_cases(rng: random.Random, membership: Membership, profile: Prof
 
 
 def _case(rng, membership, person, profile, citizenship, opened) -> None:
+    opened = min(opened, dt.date(2026, 11, 1))
     destination = rng.choice(profile.destinations)
     kinds = [_pick_weighted(rng, profile.exploitation)]
     if rng.random() < 0.15:
         kinds = sorted({*kinds, _pick_weighted(rng, profile.exploitation)})
     status = rng.choice(STATUSES)
     case = open_case(
-        membership, person, opened_on=min(opened, dt.date(2026, 11, 1)),
+        membership, person, opened_on=opened,
         identified_on=opened - dt.timedelta(days=rng.randint(0, 20)),
         client_category=rng.choice(["victim"] * 6 + ["possible_victim"] * 3
                                    + ["other_migrant"]),

@@ -62,6 +62,7 @@ def test_second_editor_gets_a_conflict_and_nothing_is_overwritten(cast, case_a):
     ({"exploitation_countries": ["XYZ"]}, "exploitation_countries"),
     ({"status": "Closed"}, "closure_reason"),
     ({"trafficking_status": "Maybe"}, "trafficking_status"),
+    ({"identified_on": dt.date(2999, 1, 1)}, "identified_on"),
 ])
 def test_bad_answers_are_refused_by_field(cast, case_a, fields, field):
     with pytest.raises(ValidationError) as refused:

@@ -134,6 +134,8 @@ class Case(models.Model):
                     "codes": ", ".join(map(str, wrong))}
         if self.is_closed and not self.closure_reason.strip():
             errors["closure_reason"] = _("Give the reason for closing the case.")
+        if self.identified_on and self.identified_on > timezone.localdate():
+            errors["identified_on"] = _("The date of identification is in the future.")
         if self.age_at_exploitation is not None and self.age_at_exploitation > 110:
             errors["age_at_exploitation"] = _("Enter an age in years.")
         if errors:
