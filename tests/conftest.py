@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
+from palermo.cases.casework import open_case
 from palermo.cases.services import register_person
 from palermo.core import crypto
 from palermo.core.models import ApiToken, Country, Membership, Organisation, Role, User
@@ -132,3 +133,16 @@ def api_client(cast):
         return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     return make
+
+
+@pytest.fixture
+def case_a(cast, person_a):
+    """NGO A's case for person_a: a Nigerian woman exploited in Italy and Norway."""
+    return open_case(cast.amina, person_a, opened_on=dt.date(2026, 3, 2),
+                     identified_on=dt.date(2026, 2, 27), identifying_agency="police",
+                     client_category="victim", trafficking_status="ActualVictimOfTrafficking",
+                     trafficking_type="transnational", origin_country_id="NGA",
+                     exploitation_countries=["ITA", "NOR"],
+                     exploitation_types=["SexualExploitation"],
+                     means_of_control=["DebtBondage", "WithholdsDocuments"],
+                     recruiter_relationship="Acquainted", exploitation_months=14)
