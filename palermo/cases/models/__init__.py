@@ -1,8 +1,8 @@
 """Case-module models: the person, the case and its parts, and the de-identified facts."""
 
-from palermo.cases.facts import CaseFact
 from palermo.cases.models.assistance import Consent, Service
 from palermo.cases.models.case import Case, CaseNote, ClientCategory, TraffickingEvent
+from palermo.cases.models.fact import CaseFact
 from palermo.cases.models.followup import FollowUp, ServiceFeedback
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
 from palermo.cases.models.referral import Referral
