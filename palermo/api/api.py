@@ -31,6 +31,7 @@ from palermo.api.schemas import (
     PersonSummary,
 )
 from palermo.api.schemas_cases import Problems
+from palermo.api.screening import router as screening_router
 from palermo.cases import duplicates
 from palermo.cases.models import Person
 from palermo.core import access
@@ -46,6 +47,7 @@ api = NinjaAPI(title="Palermo API", version=palermo.__version__, auth=PersonalTo
 api.add_router("/cases", cases_router)
 api.add_router("", follow_ups_router)
 api.add_router("", referrals_router)
+api.add_router("", screening_router)
 
 
 @api.exception_handler(PermissionDenied)

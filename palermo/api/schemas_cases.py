@@ -176,3 +176,28 @@ class ReferralOut(Schema):
 class Decision(Schema):
     reason: str = ""
     open_case: bool = True
+
+
+class ScreeningIn(Schema):
+    answers: dict[str, str] = Field(..., description="indicator -> yes, no, unknown, declined")
+    decision: str
+    age: int | None = None
+    age_declined: bool = False
+    differing_reason: str = ""
+
+
+class ScreeningOut(Schema):
+    id: int
+    case_id: int
+    answers: dict[str, str]
+    age: int | None
+    recommendation: str
+    reasons: list[str]
+    decision: str
+    approval: str
+    decided_at: dt.datetime
+    approved_at: dt.datetime | None
+
+
+class Review(Schema):
+    comment: str = ""

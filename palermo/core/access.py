@@ -28,6 +28,7 @@ class Action(StrEnum):
     VIEW = "view"
     CREATE = "create"
     CHANGE = "change"
+    APPROVE = "approve"
 
 
 class Scope(StrEnum):
@@ -48,6 +49,8 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.VIEW: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN},
         Action.CREATE: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN},
         Action.CHANGE: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN},
+        # Eligibility decisions and closures are approved by a supervisor.
+        Action.APPROVE: {R.SUPERVISOR: OWN},
     },
     # The directory of organisations: names, types, countries — needed to refer.
     "organisation": {

@@ -6,7 +6,9 @@ from palermo.cases.models.fact import CaseFact
 from palermo.cases.models.followup import FollowUp, ServiceFeedback
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
 from palermo.cases.models.referral import Referral
+from palermo.cases.models.screening import Screening
 
 __all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "NAME_SOURCES",
-           "FollowUp", "Person", "PersonQuerySet", "Referral", "Service", "ServiceFeedback",
+           "FollowUp", "Person", "PersonQuerySet", "Referral", "Screening", "Service",
+           "ServiceFeedback",
            "TraffickingEvent"]
