@@ -17,6 +17,7 @@ from palermo.api.auth import PersonalToken
 from palermo.api.cases import router as cases_router
 from palermo.api.followups import router as follow_ups_router
 from palermo.api.referrals import router as referrals_router
+from palermo.api.returns import router as returns_router
 from palermo.api.schemas import (
     CandidateOut,
     DuplicateQuery,
@@ -48,6 +49,7 @@ api.add_router("/cases", cases_router)
 api.add_router("", follow_ups_router)
 api.add_router("", referrals_router)
 api.add_router("", screening_router)
+api.add_router("", returns_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -201,3 +201,68 @@ class ScreeningOut(Schema):
 
 class Review(Schema):
     comment: str = ""
+
+
+class ReturnStart(Schema):
+    country_id: str
+    budget: float = 0
+    currency: str = "EUR"
+
+
+class ReturnOut(Schema):
+    id: int
+    case_id: int
+    country_id: str
+    step: str
+    safety: str
+    hold_cleared: bool
+    travel_on: dt.date | None
+    arrived_on: dt.date | None
+    unable_reason: str
+    budget: float
+    currency: str
+    balance: float
+
+
+class Advance(Schema):
+    step: str
+    safety: str | None = None
+    safety_assessed_by_id: int | None = None
+    best_interests_done_on: dt.date | None = None
+    guardian_involved: bool | None = None
+    child_protection_involved: bool | None = None
+    hold_cleared: bool | None = None
+    travel_on: dt.date | None = None
+    arrived_on: dt.date | None = None
+    unable_reason: str | None = None
+
+
+class PlanIn(Schema):
+    objectives: str | None = None
+    types: list[str] | None = None
+    planned_end: dt.date | None = None
+    actual_end: dt.date | None = None
+
+
+class PlanOut(Schema):
+    objectives: str
+    types: list[str]
+    planned_end: dt.date
+    actual_end: dt.date | None
+
+
+class DisbursementIn(Schema):
+    amount: float
+    kind: str
+    purpose: str
+    paid_on: dt.date | None = None
+    override_reason: str = ""
+
+
+class DisbursementOut(Schema):
+    id: int
+    paid_on: dt.date
+    amount: float
+    kind: str
+    purpose: str
+    override_reason: str

@@ -6,9 +6,14 @@ from palermo.cases.models.fact import CaseFact
 from palermo.cases.models.followup import FollowUp, ServiceFeedback
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
 from palermo.cases.models.referral import Referral
+from palermo.cases.models.returns import (
+    Disbursement,
+    ReintegrationAction,
+    ReintegrationPlan,
+    Return,
+)
 from palermo.cases.models.screening import Screening
 
-__all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "NAME_SOURCES",
-           "FollowUp", "Person", "PersonQuerySet", "Referral", "Screening", "Service",
-           "ServiceFeedback",
-           "TraffickingEvent"]
+__all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "Disbursement",
+    "FollowUp", "NAME_SOURCES", "Person", "PersonQuerySet", "Referral", "ReintegrationAction",
+    "ReintegrationPlan", "Return", "Screening", "Service", "ServiceFeedback", "TraffickingEvent"]
