@@ -9,6 +9,7 @@ from dataclasses import asdict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.http import HttpResponse
 from ninja import NinjaAPI, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -21,6 +22,7 @@ from palermo.api.returns import router as returns_router
 from palermo.api.schemas import (
     CandidateOut,
     DuplicateQuery,
+    ErasureIn,
     Error,
     FieldChangeOut,
     Health,
@@ -33,7 +35,7 @@ from palermo.api.schemas import (
 )
 from palermo.api.schemas_cases import Problems
 from palermo.api.screening import router as screening_router
-from palermo.cases import duplicates
+from palermo.cases import duplicates, subject_rights
 from palermo.cases.models import Person
 from palermo.core import access
 from palermo.core.access import Action
@@ -133,3 +135,26 @@ def merge_persons(request, person_id: int, body: MergeIn):
     except ValidationError as exc:
         return Status(422, {"detail": "invalid", "fields": exc.message_dict
                             if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
+
+
+@api.post("/persons/{int:person_id}/erase", response={200: PersonSummary, 403: Error,
+                                                     404: Error, 422: Problems},
+          tags=["cases"])
+def erase_person(request, person_id: int, body: ErasureIn):
+    """Erase the person's identity everywhere, at their request (supervisor). Facts and
+    non-identifying answers remain; the erasure is logged with its reason."""
+    person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
+    subject_rights.erase_identity(request.membership, person, body.reason)
+    person.refresh_from_db()
+    return person
+
+
+@api.get("/persons/{int:person_id}/export", response={403: Error, 404: Error},
+         tags=["cases"])
+def export_person(request, person_id: int):
+    """Everything recorded about the person, as a readable JSON file for the person."""
+    person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
+    response = HttpResponse(subject_rights.export_person(request.membership, person),
+                            content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{person.reference}.json"'
+    return response

@@ -83,3 +83,7 @@ class CandidateOut(Schema):
 class MergeIn(Schema):
     duplicate_id: int
     reason: str
+
+
+class ErasureIn(Schema):
+    reason: str = Field(..., min_length=3, max_length=200)

@@ -155,7 +155,7 @@ class PalermoUserAdmin(PolicyAdmin, UserAdmin):
 @admin.register(AccessLog, site=admin_site)
 class AccessLogAdmin(PolicyAdmin):
     list_display = ["at", "user", "organisation", "role", "action", "record_type", "record_id",
-                    "owner", "channel"]
+                    "owner", "channel", "detail"]
     list_filter = ["action", "channel", "record_type", "organisation"]
     date_hierarchy = "at"
 

@@ -170,3 +170,20 @@ def test_merge_persons(api_client, cast, person_a, person_b):
                       content_type="application/json")
     assert done.status_code == 200
     assert amina.get("/api/persons").json()["count"] == 1
+
+
+def test_erase_and_export_persons(api_client, person_a):
+    exported = api_client("amina").get(f"/api/persons/{person_a.pk}/export")
+    assert exported.status_code == 200 and "Adaeze" in exported.content.decode()
+    assert exported["Content-Disposition"].endswith(f'{person_a.reference}.json"')
+    assert api_client("boris").get(f"/api/persons/{person_a.pk}/export").status_code == 404
+    assert api_client("amina").post(f"/api/persons/{person_a.pk}/erase", {"reason": "asked"},
+                                    content_type="application/json").status_code == 403
+    missing = api_client("fatima").post(f"/api/persons/{person_a.pk}/erase", {},
+                                        content_type="application/json")
+    assert missing.status_code == 422
+    done = api_client("fatima").post(f"/api/persons/{person_a.pk}/erase",
+                                     {"reason": "Asked in writing"},
+                                     content_type="application/json")
+    assert done.status_code == 200
+    assert api_client("fatima").get(f"/api/persons/{person_a.pk}").json()["given_name"] == ""

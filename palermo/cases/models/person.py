@@ -71,6 +71,8 @@ class Person(models.Model):
                                       choices=htcds_answers("prs_MaritalStatus"))
     children = models.PositiveSmallIntegerField(_("number of children"), null=True, blank=True)
 
+    erased_at = models.DateTimeField(_("identity erased"), null=True, blank=True,
+                                     editable=False)
     merged_into = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="merged", verbose_name=_("merged into"),
                                     help_text=_("Registered twice: the record kept"))
@@ -103,6 +105,8 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.erased_at:
+            return _("(identity erased)")
         return " ".join(p for p in (self.given_name, self.middle_name, self.family_name) if p)
 
     @property

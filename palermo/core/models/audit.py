@@ -28,6 +28,8 @@ class AccessLog(models.Model):
                               null=True, help_text=_("Organisation that owns the record"))
     action = models.CharField(max_length=20, default="view")
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.WEB)
+    detail = models.CharField(max_length=200, blank=True,
+                              help_text=_("Why, for actions that need a reason (erasure)"))
 
     access_kind = "access_log"
     access_owner = "owner"
