@@ -27,6 +27,8 @@ class CaseFields(Schema):
     recruiter_relationship: str | None = None
     age_at_exploitation: int | None = None
     exploitation_months: int | None = None
+    knew_risks: str | None = None
+    awareness_sources: list[str] | None = None
 
 
 class CaseIn(CaseFields):

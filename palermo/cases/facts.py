@@ -31,7 +31,7 @@ FACT_FIELDS = (
     "trafficking_type", "trafficking_status", "identifying_agency", "exploitation_types",
     "means_of_control", "forced_labour_industries", "sexual_exploitation_types",
     "recruitment_methods", "recruiter_relationship", "exploitation_months",
-    "is_retrafficked",
+    "knew_risks", "awareness_sources", "is_retrafficked",
 )
 
 
@@ -85,6 +85,8 @@ def values_for(case) -> dict:
         "recruitment_methods": list(case.recruitment_methods or []),
         "recruiter_relationship": case.recruiter_relationship,
         "exploitation_months": case.exploitation_months,
+        "knew_risks": case.knew_risks,
+        "awareness_sources": list(case.awareness_sources or []),
         "is_retrafficked": earlier,
     }
 

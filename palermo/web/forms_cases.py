@@ -29,6 +29,7 @@ SECTIONS: list[tuple[Any, list[str]]] = [
         "exploitation_types", "means_of_control", "forced_labour_industries",
         "sexual_exploitation_types", "recruitment_methods", "recruiter_relationship",
         "age_at_exploitation", "exploitation_months"]),
+    (_("Prior awareness"), ["knew_risks", "awareness_sources"]),
 ]
 CASE_FIELDS = [name for _title, names in SECTIONS for name in names]
 STATUS_FIELDS = ["status", "closure_reason"]

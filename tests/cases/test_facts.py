@@ -75,3 +75,18 @@ def test_rebuild_reports_and_repairs_differences(cast, person_a, case_a, capsys)
     assert (fact.gender, fact.age) == ("Feminine", 24)
     call_command("rebuild_facts")
     assert "0 rows created, 0 changed, 0 removed" in capsys.readouterr().out
+
+
+def test_prior_awareness_reaches_the_facts(cast, case_a):
+    update_case(cast.amina, case_a, version=1, knew_risks="yes",
+                awareness_sources=["campaign", "family"])
+    fact = CaseFact.objects.get(case_key=case_a.pk)
+    assert (fact.knew_risks, fact.awareness_sources) == ("yes", ["campaign", "family"])
+
+
+def test_unknown_awareness_source_is_refused(cast, case_a):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        update_case(cast.amina, case_a, version=1, awareness_sources=["billboard"])
+    assert "awareness_sources" in refused.value.message_dict

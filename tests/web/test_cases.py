@@ -383,3 +383,11 @@ def test_person_page_of_another_organisation_shows_no_foreign_case(browser, case
     assert case_a.number not in page
     assert "No cases opened for this person." in page
 
+
+
+def test_prior_awareness_is_shown_with_labels(browser, cast, case_a):
+    update_case(cast.amina, case_a, version=1, knew_risks="DeclinedToAnswer",
+                awareness_sources=["campaign", "returnee"])
+    page = browser("amina").get(f"/cases/{case_a.pk}/").text
+    assert "Information campaign, A returned migrant" in page
+    assert ">Prior awareness</h2>" in page

@@ -28,6 +28,14 @@ IDENTIFYING_AGENCIES = with_refusals([
 ])
 TRAFFICKING_TYPES = with_refusals([("in_country", _("In country")),
                                    ("transnational", _("Transnational"))])
+YES_NO_ANSWERS = with_refusals([("yes", _("Yes")), ("no", _("No"))])
+AWARENESS_SOURCES = [
+    ("campaign", _("Information campaign")), ("school", _("School")),
+    ("media", _("Radio, TV or newspaper")), ("social_media", _("Social media")),
+    ("family", _("Family")), ("friends", _("Friends or neighbours")),
+    ("ngo", _("NGO or community worker")), ("religious", _("Religious leader")),
+    ("returnee", _("A returned migrant")), ("other", _("Other")),
+]
 # Closed statuses need a reason; FollowUp and the closed ones follow Active (HTCDS cas_Status).
 CLOSED = ("Closed", "ClosedReferred")
 
@@ -101,6 +109,12 @@ class Case(models.Model):
                                                            blank=True)
     exploitation_months = models.PositiveSmallIntegerField(_("duration of exploitation "
                                                              "(months)"), null=True, blank=True)
+
+    # Prior awareness at intake (000 Rec. 12): which prevention messages reached whom
+    knew_risks = models.CharField(_("knew of the risks of migration and trafficking"),
+                                  max_length=20, blank=True, choices=YES_NO_ANSWERS)
+    awareness_sources = MultiChoiceField(_("where they had heard of the risks"),
+                                         options=AWARENESS_SOURCES)
 
     history = HistoricalRecords(
         history_change_reason_field=EncryptedTextField(null=True, blank=True))

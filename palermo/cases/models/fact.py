@@ -38,6 +38,8 @@ class CaseFact(models.Model):
     recruitment_methods = models.JSONField(default=list)
     recruiter_relationship = models.CharField(max_length=40, blank=True)
     exploitation_months = models.PositiveSmallIntegerField(null=True)
+    knew_risks = models.CharField(max_length=20, blank=True)
+    awareness_sources = models.JSONField(default=list)
     is_retrafficked = models.BooleanField(
         default=False, help_text="The person had an earlier case (a new episode)")
     updated = models.DateTimeField(auto_now=True)

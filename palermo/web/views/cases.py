@@ -156,7 +156,7 @@ def _country_names(case: Case) -> dict[str, list[str]]:
 
 
 MULTI_RESPONSE = ("exploitation_types", "means_of_control", "forced_labour_industries",
-                  "sexual_exploitation_types", "recruitment_methods")
+                  "sexual_exploitation_types", "recruitment_methods", "awareness_sources")
 
 
 def _answers(case: Case) -> dict[str, list[str]]:
