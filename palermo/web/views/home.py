@@ -1,8 +1,27 @@
+"""The start page: a caseworker's work for today, a supervisor's queue."""
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+
+from palermo.cases import followups, referrals, screening
+from palermo.cases.models import Case
+from palermo.core import access
+from palermo.core.access import Action
 
 
 @login_required
 def home(request):
-    """The start page: who you are acting as, and where you can go."""
-    return render(request, "web/home.html")
+    """Who you are acting as, and — for those who work on cases — what is waiting."""
+    membership = request.membership
+    context = {}
+    if access.sees_identities(membership):
+        mine = access.visible(membership, Case.objects.select_related("person")).filter(
+            assigned_to=request.user).exclude(status__in=("Closed", "ClosedReferred"))
+        context.update({
+            "my_cases": mine[:20], "my_case_count": mine.count(),
+            "overdue": followups.overdue(membership)[:20],
+            "incoming": referrals.incoming(membership)[:20],
+        })
+    if access.can(membership, Action.APPROVE, Case):
+        context["to_approve"] = screening.waiting_for_approval(membership)[:20]
+    return render(request, "web/home.html", context)
