@@ -31,7 +31,8 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -140,18 +141,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _load(port: int, path: str, cookie: str, requests: int, concurrency: int) -> list[float]:
-    """Latencies (ms) of *requests* GETs spread over *concurrency* keep-alive connections."""
+def load(port: int, paths: str | list[str], cookie: str, requests: int,
+         concurrency: int) -> list[float]:
+    """Latencies (ms) of *requests* GETs spread over *concurrency* keep-alive connections;
+    *paths* is one path or a list to cycle through (e.g. many case pages)."""
+    if isinstance(paths, str):
+        paths = [paths]
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
     per_thread = max(1, requests // concurrency)
 
-    def worker():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    def worker(offset: int):
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine = []
         try:
-            for _ in range(per_thread):
+            for i in range(per_thread):
+                path = paths[(offset * per_thread + i) % len(paths)]
                 start = time.perf_counter()
                 conn.request("GET", path, headers={"Cookie": cookie})
                 response = conn.getresponse()
@@ -166,7 +172,7 @@ def _load(port: int, path: str, cookie: str, requests: int, concurrency: int) ->
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(concurrency)]
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
     for t in threads:
         t.start()
     for t in threads:
@@ -180,8 +186,8 @@ def _percentile(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100)[int(p) - 1]
 
 
-def measure_pages(user, requests: int, concurrency: int, workers: int) -> list[Figure]:
-    """p50 / p95 of the persons page against /api/health, served by gunicorn."""
+def session_cookie(user) -> str:
+    """A signed-in session for *user*, as a Cookie header value."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -191,7 +197,12 @@ def measure_pages(user, requests: int, concurrency: int, workers: int) -> list[F
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    cookie = f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+@contextmanager
+def served(workers: int) -> Iterator[int]:
+    """gunicorn serving this install on a free local port, for the length of the block."""
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "palermo.wsgi:application", "--bind",
@@ -199,18 +210,26 @@ def measure_pages(user, requests: int, concurrency: int, workers: int) -> list[F
         env=os.environ.copy())
     try:
         _wait(port)
-        _load(port, "/cases/persons/", cookie, concurrency * 2, concurrency)  # warm up
-        page = _load(port, "/cases/persons/", cookie, requests, concurrency)
-        floor = _load(port, "/api/health", "", requests, concurrency)
+        yield port
     finally:
         server.terminate()
         server.wait(timeout=30)
-    return [
-        Figure("page p50", _percentile(page, 50), _percentile(floor, 50), "ms",
-               f"persons page vs /api/health, {concurrency} concurrent"),
-        Figure("page p95", _percentile(page, 95), _percentile(floor, 95), "ms",
-               f"persons page vs /api/health, {concurrency} concurrent"),
-    ]
+
+
+def page_figures(name: str, page: list[float], floor: list[float], note: str) -> list[Figure]:
+    return [Figure(f"{name} p50", _percentile(page, 50), _percentile(floor, 50), "ms", note),
+            Figure(f"{name} p95", _percentile(page, 95), _percentile(floor, 95), "ms", note)]
+
+
+def measure_pages(user, requests: int, concurrency: int, workers: int) -> list[Figure]:
+    """p50 / p95 of the persons page against /api/health, served by gunicorn."""
+    cookie = session_cookie(user)
+    with served(workers) as port:
+        load(port, "/cases/persons/", cookie, concurrency * 2, concurrency)  # warm up
+        page = load(port, "/cases/persons/", cookie, requests, concurrency)
+        floor = load(port, "/api/health", "", requests, concurrency)
+    return page_figures("page", page, floor,
+                        f"persons page vs /api/health, {concurrency} concurrent")
 
 
 def _wait(port: int, seconds: float = 60) -> None:

@@ -4,6 +4,7 @@ needs a reason, refusals stand alone, country codes) stay in the domain, whose
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from palermo.cases.models import Case, TraffickingEvent
 from palermo.core.models import Country
 from palermo.core.reference_data import htcds_choices
+from palermo.web.widgets import fast_selects
 
 COUNTRY_LISTS = ("transit_countries", "exploitation_countries")
 
@@ -35,8 +37,15 @@ CASE_FIELDS = [name for _title, names in SECTIONS for name in names]
 STATUS_FIELDS = ["status", "closure_reason"]
 
 
+@lru_cache(maxsize=1)
+def _countries() -> tuple[tuple[str, str], ...]:
+    return tuple(Country.objects.order_by("name").values_list("code", "name"))
+
+
 def country_choices() -> list[tuple[str, str]]:
-    return list(Country.objects.order_by("name").values_list("code", "name"))
+    """ISO countries by name, read once per process (reference data changes with releases,
+    through migrations, which restart the servers)."""
+    return list(_countries())
 
 
 def date_input() -> forms.DateInput:
@@ -63,6 +72,8 @@ class CaseForm(forms.Form):
                 help_text=_("Hold Ctrl (or ⌘ on a Mac) to choose more than one."))
         for field in self.fields.values():
             field.label = capfirst(field.label)
+        fast_selects(self, ["identification_country", "origin_country", *COUNTRY_LISTS],
+                     countries)
         # Conflicts found on saving: field name -> (your value, the saved value), for display.
         self.conflicts: dict[str, tuple[str, str]] = {}
 
@@ -180,6 +191,8 @@ class EventForm(forms.Form):
             TraffickingEvent, fields=["type", "country", "place", "date", "description"]))
         self.fields["description"].widget = forms.Textarea(attrs={"rows": 2})
         self.fields["date"].widget = date_input()
+        # Rendered from the cached list; the field's queryset still validates the answer.
+        fast_selects(self, ["country"], country_choices())
 
     def add_domain_errors(self, error: ValidationError) -> None:
         for name, messages in error.message_dict.items():

@@ -90,3 +90,18 @@ def test_unknown_awareness_source_is_refused(cast, case_a):
     with pytest.raises(ValidationError) as refused:
         update_case(cast.amina, case_a, version=1, awareness_sources=["billboard"])
     assert "awareness_sources" in refused.value.message_dict
+
+
+def test_project_many_matches_project_one_by_one(cast, person_a, case_a):
+    from palermo.cases.models import Case
+
+    second = open_case(cast.amina, person_a, opened_on=dt.date(2026, 9, 1))
+    one_by_one = {f.case_key: {k: getattr(f, k) for k in facts.FACT_FIELDS}
+                  for f in CaseFact.objects.all()}
+    CaseFact.objects.all().delete()
+    cases = list(Case.objects.select_related("person", "origin_country__origin_region"))
+    assert facts.project_many(cases) == 2
+    in_bulk = {f.case_key: {k: getattr(f, k) for k in facts.FACT_FIELDS}
+               for f in CaseFact.objects.all()}
+    assert in_bulk == one_by_one
+    assert in_bulk[second.pk]["is_retrafficked"] and not in_bulk[case_a.pk]["is_retrafficked"]

@@ -1,25 +1,35 @@
-"""``palermo bench``: speed figures as ratios to baselines measured in the same run."""
+"""``palermo bench [cases]``: speed figures as ratios to baselines measured in the same run."""
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from rich.progress import Progress
 
-from palermo import bench
+from palermo import bench, bench_cases
 from palermo.core.models import Membership, Organisation, Role, User
 
 
 class Command(BaseCommand):
     help = ("Measure Palermo against bare baselines on a scratch database (a temporary data "
-            "directory, or an EMPTY database given with --database-url) and print the ratios.")
+            "directory, or an EMPTY database given with --database-url) and print the ratios. "
+            "`palermo bench` measures storage and the persons page; `palermo bench cases` "
+            "seeds --cases cases and measures the case pages under --concurrency users.")
 
     def add_arguments(self, parser):
+        parser.add_argument("suite", nargs="?", default="storage", choices=["storage", "cases"])
         parser.add_argument("--persons", type=int, default=2000)
         parser.add_argument("--searches", type=int, default=200)
-        parser.add_argument("--requests", type=int, default=400)
-        parser.add_argument("--concurrency", type=int, default=8)
-        parser.add_argument("--workers", type=int, default=2)
+        parser.add_argument("--cases", type=int, default=100_000)
+        parser.add_argument("--requests", type=int, default=None,
+                            help="Requests per page (default 400; 1000 for cases)")
+        parser.add_argument("--concurrency", type=int, default=None,
+                            help="Concurrent users (default 8; 20 for cases)")
+        parser.add_argument("--workers", type=int, default=None,
+                            help="gunicorn workers (default 2; 4 for cases)")
         parser.add_argument("--database-url", help="An empty scratch database to measure on "
                                                    "(default: SQLite in a temporary folder)")
         parser.add_argument("--no-pages", action="store_true", help="Skip the load test")
@@ -34,18 +44,39 @@ class Command(BaseCommand):
         membership = Membership.objects.create(user=user, organisation=org,
                                                role=Role.CASEWORKER)
         db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
-        self.stdout.write(f"palermo bench on {db}: {options['persons']} persons, "
-                          f"{options['searches']} searches, {options['requests']} requests "
-                          f"at concurrency {options['concurrency']}")
-        figures = bench.measure_storage(membership, options["persons"], options["searches"])
-        if not options["no_pages"]:
-            figures += bench.measure_pages(user, options["requests"], options["concurrency"],
-                                           options["workers"])
+        cases_suite = options["suite"] == "cases"
+        requests = options["requests"] or (1000 if cases_suite else 400)
+        concurrency = options["concurrency"] or (20 if cases_suite else 8)
+        workers = options["workers"] or (4 if cases_suite else 2)
+        if cases_suite:
+            figures = self._cases(membership, options["cases"], requests, concurrency, workers,
+                                  db)
+        else:
+            self.stdout.write(f"palermo bench on {db}: {options['persons']} persons, "
+                              f"{options['searches']} searches, {requests} requests at "
+                              f"concurrency {concurrency}")
+            figures = bench.measure_storage(membership, options["persons"],
+                                            options["searches"])
+            if not options["no_pages"]:
+                figures += bench.measure_pages(user, requests, concurrency, workers)
         self.stdout.write(f"{'measure':<10} {'palermo':>10} {'baseline':>10} {'ratio':>7}  "
                           "unit — against")
         for f in figures:
             self.stdout.write(f"{f.name:<10} {f.palermo:>10.2f} {f.baseline:>10.2f} "
                               f"{f.ratio:>6.1f}x  {f.unit} — {f.note}")
+
+    def _cases(self, membership, n, requests, concurrency, workers, db):
+        started = time.perf_counter()
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"Seeding {n:,} cases", total=n)
+            case_ids = bench_cases.seed(membership, n,
+                                        progress=lambda k: bar.advance(task, k))
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"palermo bench cases on {db}: seeded {n:,} encrypted persons and "
+                          f"cases with history and facts in {seconds:.0f} s "
+                          f"({seconds / n * 1000:.2f} ms per case); {requests} requests per "
+                          f"page at concurrency {concurrency}, {workers} gunicorn workers")
+        return bench_cases.measure(membership, case_ids, requests, concurrency, workers)
 
 
 def _migrated() -> bool:
