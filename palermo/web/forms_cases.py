@@ -167,7 +167,8 @@ class CaseFilterForm(forms.Form):
             return cases.none()
         data = self.cleaned_data
         if data["number"].strip():
-            cases = cases.filter(number__iexact=data["number"].strip())
+            # Numbers are upper case by construction: an exact match uses the index.
+            cases = cases.filter(number=data["number"].strip().upper())
         if data["status"]:
             cases = cases.filter(status=data["status"])
         if data["client_category"]:

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from palermo.web.forms import SignInForm
-from palermo.web.views import account, cases, home, persons
+from palermo.web.views import account, case_parts, cases, home, persons
 
 app_name = "web"
 
@@ -22,6 +22,19 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", cases.case_edit, name="case_edit"),
     path("cases/<int:pk>/notes/", cases.case_add_note, name="case_add_note"),
     path("cases/<int:pk>/events/", cases.case_add_event, name="case_add_event"),
+    path("cases/<int:pk>/consents/", case_parts.consent_add, name="case_consent_add"),
+    path("cases/<int:pk>/services/", case_parts.service_add, name="case_service_add"),
+    path("cases/<int:pk>/services/<int:sid>/", case_parts.service_change,
+         name="case_service_change"),
+    path("cases/<int:pk>/referrals/", case_parts.referral_send, name="case_referral_send"),
+    path("cases/<int:pk>/follow-ups/", case_parts.follow_up_add, name="case_follow_up_add"),
+    path("cases/<int:pk>/follow-ups/<int:fid>/", case_parts.follow_up_record,
+         name="case_follow_up_record"),
+    path("referrals/", case_parts.referral_list, name="referral_list"),
+    path("referrals/<int:rid>/accept/", case_parts.referral_accept, name="referral_accept"),
+    path("referrals/<int:rid>/decline/", case_parts.referral_decline, name="referral_decline"),
+    path("referrals/<int:rid>/complete/", case_parts.referral_complete,
+         name="referral_complete"),
     path("cases/persons/", persons.person_list, name="person_list"),
     path("cases/persons/new/", persons.person_create, name="person_create"),
     path("cases/persons/<int:pk>/", persons.person_detail, name="person_detail"),

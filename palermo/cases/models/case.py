@@ -130,6 +130,12 @@ class Case(models.Model):
         ordering = ["-opened_on", "-id"]
         constraints = [models.UniqueConstraint(fields=["organisation", "number"],
                                                name="case_number_per_organisation")]
+        indexes = [
+            # The case list: an organisation's cases, newest first.
+            models.Index(fields=["organisation", "-opened_on", "-id"], name="case_list"),
+            models.Index(fields=["organisation", "status"], name="case_status"),
+            models.Index(fields=["assigned_to", "status"], name="case_assignee"),
+        ]
 
     def __str__(self) -> str:
         return self.number

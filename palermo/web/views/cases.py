@@ -19,6 +19,7 @@ from palermo.core.audit import log_access
 from palermo.core.history import field_changes
 from palermo.core.models import Country
 from palermo.web.forms_cases import CaseEditForm, CaseFilterForm, CaseForm, EventForm, NoteForm
+from palermo.web.views import case_parts
 
 
 def _case(request, pk: int) -> Case:
@@ -71,11 +72,13 @@ def case_detail(request, pk: int):
     return render(request, "web/cases/detail.html", {
         "case": case, "may_change": may_change,
         "countries": _country_names(case), "answers": _answers(case),
-        "events": case.events.select_related("country"),
-        "notes": case.notes.select_related("author"),
+        # Notes and events stay with the owning organisation, even on a shared case.
+        "events": access.visible(request.membership, case.events.select_related("country")),
+        "notes": access.visible(request.membership, case.notes.select_related("author")),
         "note_form": NoteForm() if may_change else None,
         "event_form": EventForm(auto_id="event_%s") if may_change else None,
-        "changes": field_changes(case)})
+        "changes": field_changes(case),
+        **case_parts.detail_parts(request.membership, case, may_change)})
 
 
 @login_required
