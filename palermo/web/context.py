@@ -14,6 +14,8 @@ def navigation(membership) -> list[dict[str, str]]:
     items = []
     if access.sees_identities(membership):
         items.append({"label": _("Cases"), "url": reverse("web:case_list"), "key": "cases"})
+        items.append({"label": _("Referrals"), "url": reverse("web:referral_list"),
+                      "key": "referrals"})
     if access.may_administer(membership):
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "key": "admin"})
     return items

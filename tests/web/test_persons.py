@@ -135,6 +135,8 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, person_a):
 
 def test_navigation_shows_only_built_modules_for_the_role(browser):
     assert "Cases" in browser("amina").get("/").text
+    assert 'href="/referrals/"' in browser("amina").get("/").text
+    assert 'href="/referrals/"' not in browser("dana").get("/").text
     home = browser("dana").get("/").text
     assert "Cases" not in home and "Programmes" not in home and "Admin" not in home
     assert "Admin" in browser("root").get("/").text
