@@ -29,6 +29,7 @@ from palermo.web.forms_case_parts import (
     ServiceChangeForm,
     ServiceForm,
 )
+from palermo.web.views.submit import submitted
 
 SERVICE_LABELS = dict(Service.Type.choices)
 
@@ -93,14 +94,11 @@ def detail_parts(membership: Membership, case: Case, may_change: bool) -> dict[s
 def consent_add(request, pk: int):
     case = _case_to_change(request, pk)
     form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assistance.record_consent(request.membership, case, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Consent decision recorded."))
-            return _back_to_case(case, "consent-title")
+    saved, _consent = submitted(request, form, lambda data: assistance.record_consent(
+        request.membership, case, **data))
+    if saved:
+        messages.success(request, _("Consent decision recorded."))
+        return _back_to_case(case, "consent-title")
     return _form_page(request, case, form, _("Record a consent decision"),
                       reverse("web:case_consent_add", args=[case.pk]),
                       _("Record the decision"))
@@ -110,14 +108,11 @@ def consent_add(request, pk: int):
 def service_add(request, pk: int):
     case = _case_to_change(request, pk)
     form = ServiceForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            assistance.add_service(request.membership, case, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Service added."))
-            return _back_to_case(case, "services-title")
+    saved, _service = submitted(request, form, lambda data: assistance.add_service(
+        request.membership, case, **data))
+    if saved:
+        messages.success(request, _("Service added."))
+        return _back_to_case(case, "services-title")
     return _form_page(request, case, form, _("Add a service"),
                       reverse("web:case_service_add", args=[case.pk]), _("Add the service"))
 
@@ -128,15 +123,12 @@ def service_change(request, pk: int, sid: int):
     service = access.get_visible(request.membership, case.services.all(), pk=sid)
     form = ServiceChangeForm(request.POST or None,
                              initial={"status": service.status, "ended_on": service.ended_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            assistance.update_service(request.membership, service, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Service %(service)s saved.") % {
-                "service": service.get_type_display()})
-            return _back_to_case(case, "services-title")
+    saved, _service = submitted(request, form, lambda data: assistance.update_service(
+        request.membership, service, **data))
+    if saved:
+        messages.success(request, _("Service %(service)s saved.") % {
+            "service": service.get_type_display()})
+        return _back_to_case(case, "services-title")
     return _form_page(request, case, form,
                       _("Change the service: %(service)s") % {
                           "service": service.get_type_display()},
@@ -151,19 +143,13 @@ def service_change(request, pk: int, sid: int):
 def referral_send(request, pk: int):
     case = _case_to_change(request, pk)
     form = ReferralForm(request.POST or None, acting_for=request.membership.organisation)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = referrals.send(request.membership, case, data["to_organisation"],
-                                      reason=data["reason"],
-                                      requested_services=data["requested_services"],
-                                      details=data["details"])
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Case referred to %(organisation)s.") % {
-                "organisation": referral.to_organisation})
-            return _back_to_case(case, "referrals-title")
+    saved, referral = submitted(request, form, lambda data: referrals.send(
+        request.membership, case, data["to_organisation"], reason=data["reason"],
+        requested_services=data["requested_services"], details=data["details"]))
+    if saved:
+        messages.success(request, _("Case referred to %(organisation)s.") % {
+            "organisation": referral.to_organisation})
+        return _back_to_case(case, "referrals-title")
     return _form_page(request, case, form, _("Refer the case"),
                       reverse("web:case_referral_send", args=[case.pk]), _("Refer"))
 
@@ -223,14 +209,11 @@ def referral_accept(request, rid: int):
 def referral_decline(request, rid: int):
     referral = _referral(request, rid)
     form = DeclineForm(request.POST or None, auto_id="decline_%s")
-    if request.method == "POST" and form.is_valid():
-        try:
-            referrals.decline(request.membership, referral, form.cleaned_data["reason"])
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Referral declined."))
-            return redirect("web:referral_list")
+    saved, _declined = submitted(request, form, lambda data: referrals.decline(
+        request.membership, referral, data["reason"]))
+    if saved:
+        messages.success(request, _("Referral declined."))
+        return redirect("web:referral_list")
     return render(request, "web/referrals/decline.html", {"referral": referral,
                                                           "form": form})
 
@@ -255,14 +238,11 @@ def referral_complete(request, rid: int):
 def follow_up_add(request, pk: int):
     case = _case_to_change(request, pk)
     form = FollowUpAddForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            followups.add_follow_up(request.membership, case, form.cleaned_data["due_on"])
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Follow-up added."))
-            return _back_to_case(case, "follow-ups-title")
+    saved, _follow_up = submitted(request, form, lambda data: followups.add_follow_up(
+        request.membership, case, data["due_on"]))
+    if saved:
+        messages.success(request, _("Follow-up added."))
+        return _back_to_case(case, "follow-ups-title")
     return _form_page(request, case, form, _("Add a follow-up"),
                       reverse("web:case_follow_up_add", args=[case.pk]),
                       _("Add the follow-up"))
@@ -277,15 +257,11 @@ def follow_up_record(request, pk: int, fid: int):
     services = access.visible(request.membership, case.services.all())
     form = FollowUpRecordForm(request.POST or None, services=services,
                               initial={"status": FollowUp.Status.DONE})
-    if request.method == "POST" and form.is_valid():
-        try:
-            followups.record_follow_up(request.membership, follow_up,
-                                       satisfaction=form.satisfaction(),
-                                       **form.outcome_fields())
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Follow-up recorded."))
-            return _back_to_case(case, "follow-ups-title")
+    saved, _recorded = submitted(request, form, lambda data: followups.record_follow_up(
+        request.membership, follow_up, satisfaction=form.satisfaction(),
+        **form.outcome_fields()))
+    if saved:
+        messages.success(request, _("Follow-up recorded."))
+        return _back_to_case(case, "follow-ups-title")
     return render(request, "web/cases/parts/follow_up.html", {
         "case": case, "follow_up": follow_up, "form": form})

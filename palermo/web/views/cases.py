@@ -20,6 +20,7 @@ from palermo.core.history import field_changes
 from palermo.core.models import Country
 from palermo.web.forms_cases import CaseEditForm, CaseFilterForm, CaseForm, EventForm, NoteForm
 from palermo.web.views import case_parts
+from palermo.web.views.submit import submitted
 
 
 def _case(request, pk: int) -> Case:
@@ -137,14 +138,11 @@ def case_add_event(request, pk: int):
     case = _case(request, pk)
     access.require(request.membership, Action.CHANGE, case)
     form = EventForm(request.POST or None, auto_id="event_%s")
-    if request.method == "POST" and form.is_valid():
-        try:
-            casework.add_event(request.membership, case, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_domain_errors(exc)
-        else:
-            messages.success(request, _("Event added."))
-            return redirect("web:case_detail", pk=case.pk)
+    saved, _event = submitted(request, form, lambda data: casework.add_event(
+        request.membership, case, **data))
+    if saved:
+        messages.success(request, _("Event added."))
+        return redirect("web:case_detail", pk=case.pk)
     return render(request, "web/cases/add.html", {
         "case": case, "form": form, "title": _("Add a trafficking event"),
         "action": "web:case_add_event"})
