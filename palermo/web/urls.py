@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from palermo.web.forms import SignInForm
-from palermo.web.views import account, case_parts, cases, home, persons
+from palermo.web.views import account, case_parts, cases, home, persons, screening
 
 app_name = "web"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     path("cases/<int:pk>/follow-ups/", case_parts.follow_up_add, name="case_follow_up_add"),
     path("cases/<int:pk>/follow-ups/<int:fid>/", case_parts.follow_up_record,
          name="case_follow_up_record"),
+    path("cases/<int:pk>/screening/", screening.screening_record, name="case_screening"),
+    path("screenings/<int:sid>/<str:verdict>/", screening.screening_review,
+         name="screening_review"),
     path("referrals/", case_parts.referral_list, name="referral_list"),
     path("referrals/<int:rid>/accept/", case_parts.referral_accept, name="referral_accept"),
     path("referrals/<int:rid>/decline/", case_parts.referral_decline, name="referral_decline"),

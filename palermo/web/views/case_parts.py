@@ -77,8 +77,12 @@ def detail_parts(membership: Membership, case: Case, may_change: bool) -> dict[s
                                      for code in referral.requested_services]
     follow_ups = access.visible(membership, case.follow_ups.prefetch_related(
         "feedback__service"))
+    screenings = access.visible(membership, case.screenings.select_related(
+        "decided_by", "approved_by"))
     return {
-        "parts": True, "consents": consents, "services": services,
+        "parts": True, "screenings": screenings,
+        "may_approve": access.can(membership, Action.APPROVE, case),
+        "consents": consents, "services": services,
         "case_referrals": case_referrals, "follow_ups": follow_ups,
         "consent_form": ConsentForm(), "service_form": ServiceForm(),
         "referral_form": ReferralForm(acting_for=membership.organisation),
