@@ -10,12 +10,13 @@ from dataclasses import asdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse
-from ninja import NinjaAPI, Status
+from ninja import NinjaAPI
 from ninja.pagination import LimitOffsetPagination, paginate
 
 import palermo
 from palermo.api.auth import PersonalToken
 from palermo.api.cases import router as cases_router
+from palermo.api.common import problems
 from palermo.api.followups import router as follow_ups_router
 from palermo.api.referrals import router as referrals_router
 from palermo.api.returns import router as returns_router
@@ -133,8 +134,7 @@ def merge_persons(request, person_id: int, body: MergeIn):
     try:
         return duplicates.merge(request.membership, keep, duplicate, body.reason)
     except ValidationError as exc:
-        return Status(422, {"detail": "invalid", "fields": exc.message_dict
-                            if hasattr(exc, "error_dict") else {"__all__": exc.messages}})
+        return problems(exc)
 
 
 @api.post("/persons/{int:person_id}/erase", response={200: PersonSummary, 403: Error,

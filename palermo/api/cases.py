@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
+from palermo.api.common import REFUSED, problems, visible_case
 from palermo.api.schemas import Error, FieldChangeOut
 from palermo.api.schemas_cases import (
     CaseChange,
@@ -35,7 +36,6 @@ from palermo.core.history import field_changes
 from palermo.core.models import AccessLog
 
 router = Router(tags=["cases"])
-REFUSED = {403: Error, 404: Error}
 
 
 def _values(fields: dict) -> dict:
@@ -47,15 +47,6 @@ def _values(fields: dict) -> dict:
             value = [] if field.get_internal_type() == "JSONField" else ""
         cleaned[name] = value
     return cleaned
-
-
-def _problems(exc: ValidationError) -> Status:
-    return Status(422, {"detail": "invalid", "fields": exc.message_dict})
-
-
-def _case(request, case_id: int) -> Case:
-    return access.get_visible(request.membership, Case.objects.select_related("person"),
-                              pk=case_id)
 
 
 @router.get("", response={200: list[CaseSummary], 403: Error})
@@ -74,7 +65,7 @@ def list_cases(request, status: str = "", mine: bool = False):
 @router.get("/{case_id}", response={200: CaseOut, **REFUSED})
 def get_case(request, case_id: int):
     """One case. The opening is written to the access log."""
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     log_access(request.membership, case, channel=AccessLog.Channel.API)
     return case
 
@@ -87,7 +78,7 @@ def open_case(request, body: CaseIn):
         case = casework.open_case(request.membership, person,
                                   **_values(body.dict(exclude={"person_id"}, exclude_unset=True)))
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, case)
 
 
@@ -95,7 +86,7 @@ def open_case(request, body: CaseIn):
 def change_case(request, case_id: int, body: CaseChange):
     """Change fields of a case loaded at ``version``. 409 with the saved case when someone
     else saved it since — nothing is overwritten."""
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     fields = _values(body.dict(exclude={"version", "reason"}, exclude_unset=True))
     try:
         return casework.update_case(request.membership, case, version=body.version,
@@ -103,19 +94,19 @@ def change_case(request, case_id: int, body: CaseChange):
     except casework.EditConflict as conflict:
         return Status(409, {"detail": str(conflict), "current": conflict.current})
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
 
 
 @router.get("/{case_id}/history", response={200: list[FieldChangeOut], **REFUSED})
 def case_history(request, case_id: int):
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     log_access(request.membership, case, action="history", channel=AccessLog.Channel.API)
     return [asdict(c) for c in field_changes(case)]
 
 
 @router.get("/{case_id}/notes", response={200: list[NoteOut], **REFUSED})
 def list_notes(request, case_id: int):
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     log_access(request.membership, case, action="notes", channel=AccessLog.Channel.API)
     return [NoteOut(id=n.pk, author=n.author.get_username(), written_at=n.written_at,
                     text=n.text) for n in case.notes.select_related("author")]
@@ -123,22 +114,22 @@ def list_notes(request, case_id: int):
 
 @router.post("/{case_id}/notes", response={201: NoteOut, 422: Problems, **REFUSED})
 def add_note(request, case_id: int, body: NoteIn):
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     try:
         note = casework.add_note(request.membership, case, body.text)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, NoteOut(id=note.pk, author=note.author.get_username(),
                                written_at=note.written_at, text=note.text))
 
 
 @router.post("/{case_id}/events", response={201: EventOut, 422: Problems, **REFUSED})
 def add_event(request, case_id: int, body: EventIn):
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     try:
         event = casework.add_event(request.membership, case, **body.dict(exclude_unset=True))
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, event)
 
 
@@ -146,31 +137,31 @@ def add_event(request, case_id: int, body: EventIn):
 def list_consents(request, case_id: int):
     """Every consent decision of the case, the latest first (the latest of a kind is in
     force)."""
-    return list(_case(request, case_id).consents.all())
+    return list(visible_case(request, case_id).consents.all())
 
 
 @router.post("/{case_id}/consents", response={201: ConsentOut, 422: Problems, **REFUSED})
 def record_consent(request, case_id: int, body: ConsentIn):
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     fields = {k: v for k, v in body.dict().items() if v is not None}
     try:
         return Status(201, assistance.record_consent(request.membership, case, **fields))
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
 
 
 @router.get("/{case_id}/services", response={200: list[ServiceOut], **REFUSED})
 def list_services(request, case_id: int):
-    return list(_case(request, case_id).services.all())
+    return list(visible_case(request, case_id).services.all())
 
 
 @router.post("/{case_id}/services", response={201: ServiceOut, 422: Problems, **REFUSED})
 def add_service(request, case_id: int, body: ServiceIn):
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     fields = {k: v for k, v in body.dict().items() if v is not None}
     if "cost" in fields:
         fields["cost"] = Decimal(str(fields["cost"]))
     try:
         return Status(201, assistance.add_service(request.membership, case, **fields))
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)

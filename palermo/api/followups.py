@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
-from palermo.api.cases import REFUSED, _case, _problems
+from palermo.api.common import REFUSED, problems, visible_case
 from palermo.api.schemas_cases import FollowUpIn, FollowUpOut, FollowUpRecord, Problems
 from palermo.cases import followups
 from palermo.cases.models import Case, FollowUp
@@ -17,7 +17,7 @@ router = Router(tags=["follow-up"])
 
 @router.get("/cases/{case_id}/follow-ups", response={200: list[FollowUpOut], **REFUSED})
 def case_follow_ups(request, case_id: int):
-    return list(_case(request, case_id).follow_ups.all())
+    return list(visible_case(request, case_id).follow_ups.all())
 
 
 @router.post("/cases/{case_id}/follow-ups",
@@ -25,9 +25,10 @@ def case_follow_ups(request, case_id: int):
 def add_follow_up(request, case_id: int, body: FollowUpIn):
     """An ad-hoc follow-up; the 3/6/12-month ones are scheduled when a case leaves Active."""
     try:
-        made = followups.add_follow_up(request.membership, _case(request, case_id), body.due_on)
+        made = followups.add_follow_up(request.membership, visible_case(request, case_id),
+                                       body.due_on)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, made)
 
 
@@ -51,4 +52,4 @@ def record(request, follow_up_id: int, body: FollowUpRecord):
         return followups.record_follow_up(request.membership, follow_up,
                                           satisfaction=body.satisfaction, **fields)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)

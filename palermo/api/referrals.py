@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
-from palermo.api.cases import REFUSED, _case, _problems
+from palermo.api.common import REFUSED, problems, visible_case
 from palermo.api.schemas_cases import Decision, Problems, ReferralIn, ReferralOut
 from palermo.cases import referrals
 from palermo.cases.models import Case, Referral
@@ -21,16 +21,16 @@ router = Router(tags=["referrals"])
 def send(request, case_id: int, body: ReferralIn):
     """Refer a case to another organisation. It sees the case only after accepting, and only
     if the person consented to sharing with it."""
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     target = Organisation.objects.filter(pk=body.to_organisation_id, active=True).first()
     if target is None:
-        return _problems(ValidationError({"to_organisation_id": ["No such organisation."]}))
+        return problems(ValidationError({"to_organisation_id": ["No such organisation."]}))
     try:
         made = referrals.send(request.membership, case, target, reason=body.reason,
                               requested_services=body.requested_services,
                               details=body.details)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, made)
 
 
@@ -46,7 +46,7 @@ def _decide(request, referral_id: int, action, **kwargs):
     try:
         return action(request.membership, referral, **kwargs)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
 
 
 @router.post("/referrals/{referral_id}/accept",

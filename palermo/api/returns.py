@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
-from palermo.api.cases import REFUSED, _case, _problems
+from palermo.api.common import REFUSED, problems, visible_case
 from palermo.api.schemas_cases import (
     Advance,
     DisbursementIn,
@@ -39,14 +39,14 @@ def _journey(request, return_id: int) -> Return:
 @router.post("/cases/{case_id}/return", response={201: ReturnOut, 422: Problems, **REFUSED})
 def start(request, case_id: int, body: ReturnStart):
     """The person has expressed interest in returning."""
-    case = _case(request, case_id)
+    case = visible_case(request, case_id)
     country = Country.objects.filter(pk=body.country_id).first()
     if country is None:
-        return _problems(ValidationError({"country_id": ["Not an ISO 3166 alpha-3 code."]}))
+        return problems(ValidationError({"country_id": ["Not an ISO 3166 alpha-3 code."]}))
     try:
         journey = returns.start(request.membership, case, country)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     journey.budget, journey.currency = Decimal(str(body.budget)), body.currency
     journey.save(update_fields=["budget", "currency"])
     return Status(201, _out(journey))
@@ -67,7 +67,7 @@ def advance(request, return_id: int, body: Advance):
         journey = returns.advance(request.membership, _journey(request, return_id), body.step,
                                   **fields)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return _out(journey)
 
 
@@ -77,7 +77,7 @@ def plan(request, return_id: int, body: PlanIn):
     try:
         return returns.set_plan(request.membership, _journey(request, return_id), **fields)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
 
 
 @router.post("/returns/{return_id}/disbursements",
@@ -90,5 +90,5 @@ def disburse(request, return_id: int, body: DisbursementIn):
     try:
         item = returns.disburse(request.membership, _journey(request, return_id), **fields)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, item)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
-from palermo.api.cases import REFUSED, _case, _problems
+from palermo.api.common import REFUSED, problems, visible_case
 from palermo.api.schemas_cases import Problems, Review, ScreeningIn, ScreeningOut
 from palermo.cases import screening
 from palermo.cases.models import Case, Screening
@@ -21,9 +21,9 @@ def record(request, case_id: int, body: ScreeningIn):
     """Palermo computes the recommendation (Palermo definition: act, means, purpose; for a
     child act and purpose) and keeps it beside the caseworker's decision."""
     try:
-        made = screening.record(request.membership, _case(request, case_id), **body.dict())
+        made = screening.record(request.membership, visible_case(request, case_id), **body.dict())
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
     return Status(201, made)
 
 
@@ -39,7 +39,7 @@ def _review(request, screening_id: int, action, comment: str):
     try:
         return action(request.membership, item, comment)
     except ValidationError as exc:
-        return _problems(exc)
+        return problems(exc)
 
 
 @router.post("/screenings/{screening_id}/approve",

@@ -34,7 +34,7 @@ from palermo.web.views.submit import submitted
 SERVICE_LABELS = dict(Service.Type.choices)
 
 
-def _case_to_change(request, pk: int) -> Case:
+def case_to_change(request, pk: int) -> Case:
     """The case if the member may change it: 403 for roles that never see cases (or may only
     view this one), 404 for a case of another organisation."""
     case = access.get_visible(request.membership,
@@ -70,11 +70,8 @@ def detail_parts(membership: Membership, case: Case, may_change: bool) -> dict[s
         consent.in_force = key not in seen
         seen.add(key)
     services = list(access.visible(membership, case.services.select_related("provider")))
-    case_referrals = list(access.visible(
-        membership, case.referrals.select_related("to_organisation", "sent_by")))
-    for referral in case_referrals:
-        referral.requested_labels = [str(SERVICE_LABELS.get(code, code))
-                                     for code in referral.requested_services]
+    case_referrals = _labelled(list(access.visible(
+        membership, case.referrals.select_related("to_organisation", "sent_by"))))
     follow_ups = access.visible(membership, case.follow_ups.prefetch_related(
         "feedback__service"))
     screenings = access.visible(membership, case.screenings.select_related(
@@ -96,7 +93,7 @@ def detail_parts(membership: Membership, case: Case, may_change: bool) -> dict[s
 
 @login_required
 def consent_add(request, pk: int):
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     form = ConsentForm(request.POST or None)
     saved, _consent = submitted(request, form, lambda data: assistance.record_consent(
         request.membership, case, **data))
@@ -110,7 +107,7 @@ def consent_add(request, pk: int):
 
 @login_required
 def service_add(request, pk: int):
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     form = ServiceForm(request.POST or None)
     saved, _service = submitted(request, form, lambda data: assistance.add_service(
         request.membership, case, **data))
@@ -123,7 +120,7 @@ def service_add(request, pk: int):
 
 @login_required
 def service_change(request, pk: int, sid: int):
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     service = access.get_visible(request.membership, case.services.all(), pk=sid)
     form = ServiceChangeForm(request.POST or None,
                              initial={"status": service.status, "ended_on": service.ended_on})
@@ -145,7 +142,7 @@ def service_change(request, pk: int, sid: int):
 
 @login_required
 def referral_send(request, pk: int):
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     form = ReferralForm(request.POST or None, acting_for=request.membership.organisation)
     saved, referral = submitted(request, form, lambda data: referrals.send(
         request.membership, case, data["to_organisation"], reason=data["reason"],
@@ -240,7 +237,7 @@ def referral_complete(request, rid: int):
 
 @login_required
 def follow_up_add(request, pk: int):
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     form = FollowUpAddForm(request.POST or None)
     saved, _follow_up = submitted(request, form, lambda data: followups.add_follow_up(
         request.membership, case, data["due_on"]))
@@ -254,7 +251,7 @@ def follow_up_add(request, pk: int):
 
 @login_required
 def follow_up_record(request, pk: int, fid: int):
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     follow_up = access.get_visible(request.membership, case.follow_ups.all(), pk=fid)
     if follow_up.status != FollowUp.Status.SCHEDULED:
         raise Http404

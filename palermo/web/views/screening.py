@@ -14,14 +14,14 @@ from palermo.cases import screening
 from palermo.cases.models import Screening
 from palermo.core import access
 from palermo.web.forms_screening import ReviewForm, ScreeningForm
-from palermo.web.views.case_parts import _case_to_change
+from palermo.web.views.case_parts import case_to_change
 from palermo.web.views.submit import submitted
 
 
 @login_required
 def screening_record(request, pk: int):
     """The screening questions (act, means, purpose); Palermo recommends on saving."""
-    case = _case_to_change(request, pk)
+    case = case_to_change(request, pk)
     form = ScreeningForm(request.POST or None)
     saved, made = submitted(request, form, lambda data: screening.record(
         request.membership, case, **form.screening_fields()))
