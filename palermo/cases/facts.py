@@ -108,25 +108,30 @@ def _country(code: str | None):
     return Country.objects.select_related("destination_region").filter(pk=code).first()
 
 
-def project_many(cases: list) -> int:
-    """Write the fact rows of many cases at once (imports, benchmarks): countries and earlier
-    cases are read once for the batch, and rows are upserted in bulk."""
+def batch_values(cases: list) -> dict[int, dict]:
+    """The fact values of many cases (case pk -> values): countries and earlier cases are
+    read once for the batch instead of once per case."""
     from palermo.core.models import Country
 
     if not cases:
-        return 0
+        return {}
     countries = {c.code: c for c in Country.objects.select_related("destination_region")}
     episodes: dict[int, list[tuple]] = {}
     for person_id, opened_on, pk in Case.objects.filter(
             person_id__in={c.person_id for c in cases}).values_list("person_id", "opened_on",
                                                                     "pk"):
         episodes.setdefault(person_id, []).append((opened_on, pk))
-    rows = []
+    values = {}
     for case in cases:
         first = min(episodes.get(case.person_id, [(case.opened_on, case.pk)]))
         earlier = case.referred_by_id is None and first != (case.opened_on, case.pk)
-        rows.append(CaseFact(case_key=case.pk,
-                             **values_for(case, countries=countries, earlier=earlier)))
+        values[case.pk] = values_for(case, countries=countries, earlier=earlier)
+    return values
+
+
+def project_many(cases: list) -> int:
+    """Write the fact rows of many cases at once (imports, benchmarks), upserted in bulk."""
+    rows = [CaseFact(case_key=pk, **values) for pk, values in batch_values(cases).items()]
     CaseFact.objects.bulk_create(rows, update_conflicts=True, unique_fields=["case_key"],
                                  update_fields=list(FACT_FIELDS), batch_size=1000)
     return len(rows)
@@ -153,19 +158,12 @@ class RebuildReport:
     fields: dict[str, int] = field(default_factory=dict)
 
 
-@transaction.atomic
-def rebuild(batch_size: int = 500) -> RebuildReport:
-    """Rebuild every fact row from the cases; report rows that were missing, differed or
-    belonged to no case any more."""
-    report = RebuildReport()
-    existing = {f.case_key: f for f in CaseFact.objects.all()}
-    cases = Case.objects.select_related("person", "origin_country__origin_region")
-    for case in cases.iterator(chunk_size=batch_size):
+def _compare_and_write(cases: list, existing: dict, report: RebuildReport) -> None:
+    for pk, wanted in batch_values(cases).items():
         report.cases += 1
-        wanted = values_for(case)
-        fact = existing.pop(case.pk, None)
+        fact = existing.pop(pk, None)
         if fact is None:
-            CaseFact.objects.create(case_key=case.pk, **wanted)
+            CaseFact.objects.create(case_key=pk, **wanted)
             report.created += 1
             continue
         differing = [name for name, value in wanted.items() if getattr(fact, name) != value]
@@ -174,5 +172,21 @@ def rebuild(batch_size: int = 500) -> RebuildReport:
             for name in differing:
                 report.fields[name] = report.fields.get(name, 0) + 1
             CaseFact.objects.filter(pk=fact.pk).update(**wanted)
+
+
+@transaction.atomic
+def rebuild(batch_size: int = 500) -> RebuildReport:
+    """Rebuild every fact row from the cases; report rows that were missing, differed or
+    belonged to no case any more."""
+    report = RebuildReport()
+    existing = {f.case_key: f for f in CaseFact.objects.all()}
+    cases = Case.objects.select_related("person", "origin_country__origin_region")
+    batch: list = []
+    for case in cases.iterator(chunk_size=batch_size):
+        batch.append(case)
+        if len(batch) == batch_size:
+            _compare_and_write(batch, existing, report)
+            batch = []
+    _compare_and_write(batch, existing, report)
     report.removed = CaseFact.objects.filter(case_key__in=list(existing)).delete()[0]
     return report
