@@ -39,7 +39,10 @@ INSTALLED_APPS = [
     "axes",
     "simple_history",
     "palermo.core",
+    "palermo.questionnaires",
     "palermo.cases",
+    "palermo.analytics",
+    "palermo.exchange",
     "palermo.api",
     "palermo.web",
 ]

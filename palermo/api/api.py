@@ -14,10 +14,13 @@ from ninja import NinjaAPI
 from ninja.pagination import LimitOffsetPagination, paginate
 
 import palermo
+from palermo.api.analytics import router as analytics_router
 from palermo.api.auth import PersonalToken
 from palermo.api.cases import router as cases_router
 from palermo.api.common import problems
+from palermo.api.exchange import router as exchange_router
 from palermo.api.followups import router as follow_ups_router
+from palermo.api.questionnaires import router as questionnaires_router
 from palermo.api.referrals import router as referrals_router
 from palermo.api.returns import router as returns_router
 from palermo.api.schemas import (
@@ -53,6 +56,9 @@ api.add_router("", follow_ups_router)
 api.add_router("", referrals_router)
 api.add_router("", screening_router)
 api.add_router("", returns_router)
+api.add_router("/forms", questionnaires_router)
+api.add_router("/statistics", analytics_router)
+api.add_router("/exchange", exchange_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -73,6 +73,49 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.VIEW: {r: ALL for r in Role.values},
         Action.CHANGE: {R.ADMIN: ALL},
     },
+    # Questionnaire definitions (XLSForm versions): instruments everyone may read and fill in.
+    # M&E officers upload, publish and retire their organisation's; administrators all.
+    "form": {
+        Action.VIEW: {r: ALL for r in Role.values},
+        Action.CREATE: {R.ME_OFFICER: OWN, R.ADMIN: ALL},
+        Action.CHANGE: {R.ME_OFFICER: OWN, R.ADMIN: ALL},
+    },
+    # Responses to questionnaires that are not about a case (staff survey, awareness surveys,
+    # knowledge tests). A response about a case is an identity record and follows the case.
+    "submission": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN},
+        Action.CREATE: {R.CASEWORKER: OWN, R.SUPERVISOR: OWN, R.ME_OFFICER: OWN,
+                        R.ANALYST: OWN, R.ADMIN: OWN},
+        Action.CHANGE: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN},
+    },
+    # Aggregate results of surveys: counts per choice, groups under the threshold hidden.
+    "survey_results": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN, R.ANALYST: ALL, R.ADMIN: ALL},
+    },
+    # Statistical tables over CaseFact, disclosure-controlled for whoever lacks case access.
+    "statistics": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN, R.ANALYST: ALL, R.DONOR: ALL},
+    },
+    # Unsuppressed counts and utility reports: only those who may open the cases themselves.
+    "real_counts": {
+        Action.VIEW: {R.SUPERVISOR: OWN},
+    },
+    # Releases (DP counts, synthetic and k-anonymised microdata, CTDC exports) and their log.
+    "release": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ANALYST: ALL, R.ADMIN: ALL},
+        Action.CREATE: {R.SUPERVISOR: OWN, R.ANALYST: ALL},
+    },
+    # Bulk exchange of identified records: import (HTCDS, the case template) and the
+    # identified HTCDS export. Supervisors only; every file is logged.
+    "case_exchange": {
+        Action.VIEW: {R.SUPERVISOR: OWN},
+        Action.CREATE: {R.SUPERVISOR: OWN},
+    },
+    # Aggregate core indicators sent by organisations without a case system.
+    "core_indicators": {
+        Action.VIEW: {R.ME_OFFICER: OWN, R.ANALYST: ALL},
+        Action.CREATE: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN},
+    },
 }
 
 # Roles whose members open identity records, and administrators, sign in with two factors.

@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from palermo.web.forms import SignInForm
 from palermo.web.views import account, case_parts, cases, home, persons, screening
@@ -42,4 +42,8 @@ urlpatterns = [
     path("cases/persons/new/", persons.person_create, name="person_create"),
     path("cases/persons/<int:pk>/", persons.person_detail, name="person_detail"),
     path("cases/persons/<int:pk>/edit/", persons.person_edit, name="person_edit"),
+    # Each module's pages have their own URL file (they are owned by that module's views).
+    path("forms/", include("palermo.web.urls_questionnaires")),
+    path("reports/", include("palermo.web.urls_analytics")),
+    path("exchange/", include("palermo.web.urls_exchange")),
 ]

@@ -1,0 +1,1 @@
+"""Analysis over CaseFact: the CTM table specifications, outputs and the release log."""

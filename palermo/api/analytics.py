@@ -1,0 +1,5 @@
+"""API endpoints of the analytics module: thin — parse, call the domain, serialise."""
+
+from ninja import Router
+
+router = Router(tags=["analytics"])

@@ -1,0 +1,1 @@
+"""Exchange: HTCDS and case-template import, HTCDS and CTDC export, core indicators."""

@@ -1,0 +1,1 @@
+"""Questionnaires: XLSForm instruments, versions, submissions and write-through to cases."""
