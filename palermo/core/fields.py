@@ -8,6 +8,7 @@ ciphertext; exact-match search and duplicate detection go through a ``BlindIndex
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 
 from django import forms
@@ -85,6 +86,30 @@ class EncryptedDateField(EncryptedMixin, models.TextField):
     def value_to_string(self, obj):
         value = self.value_from_object(obj)
         return value.isoformat() if value else ""
+
+
+class EncryptedJSONField(EncryptedMixin, models.TextField):
+    """A JSON document (e.g. the answers of a questionnaire) encrypted at rest as one value;
+    Python sees dicts and lists. Dates inside must already be ISO strings."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value:
+            return json.loads(value)
+        return value
+
+    def get_prep_value(self, value):
+        if value is None:
+            return None if self.null else ""
+        return crypto.keyring().encrypt(self.to_text(value), self.context())
+
+    def to_text(self, value) -> str:
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+    def from_text(self, text: str):
+        return json.loads(text)
+
+    def value_to_string(self, obj):
+        return self.to_text(self.value_from_object(obj))
 
 
 class BlindIndexField(models.CharField):

@@ -4,6 +4,7 @@ from palermo.cases.models.assistance import Consent, Service
 from palermo.cases.models.case import Case, CaseNote, ClientCategory, TraffickingEvent
 from palermo.cases.models.fact import CaseFact
 from palermo.cases.models.followup import FollowUp, ServiceFeedback
+from palermo.cases.models.interview import CaseInterview
 from palermo.cases.models.person import NAME_SOURCES, Person, PersonQuerySet
 from palermo.cases.models.referral import Referral
 from palermo.cases.models.returns import (
@@ -14,6 +15,6 @@ from palermo.cases.models.returns import (
 )
 from palermo.cases.models.screening import Screening
 
-__all__ = ["Case", "CaseFact", "CaseNote", "ClientCategory", "Consent", "Disbursement",
+__all__ = ["Case", "CaseFact", "CaseInterview", "CaseNote", "ClientCategory", "Consent", "Disbursement",
     "FollowUp", "NAME_SOURCES", "Person", "PersonQuerySet", "Referral", "ReintegrationAction",
     "ReintegrationPlan", "Return", "Screening", "Service", "ServiceFeedback", "TraffickingEvent"]
