@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -11,7 +12,7 @@ from palermo.cases.models import Person
 
 
 def test_bench_prints_a_ratio_for_each_storage_measure(db, capsys):
-    call_command("bench", persons=30, searches=5, no_pages=True)
+    call_command("bench", "storage", persons=30, searches=5, no_pages=True)
     out = capsys.readouterr().out
     rows = dict(re.findall(r"^(register|read|search)\s+[\d.]+\s+[\d.]+\s+([\d.]+)x", out, re.M))
     assert set(rows) == {"register", "read", "search"}
@@ -21,7 +22,41 @@ def test_bench_prints_a_ratio_for_each_storage_measure(db, capsys):
 
 def test_bench_refuses_a_database_with_data(cast):
     with pytest.raises(CommandError, match="empty scratch database"):
-        call_command("bench", persons=5, no_pages=True)
+        call_command("bench", "storage", persons=5, no_pages=True)
+    with pytest.raises(CommandError, match="empty scratch database"):
+        call_command("bench", n=10)
+
+
+def test_bench_data_is_the_default_suite(db, capsys):
+    """Builds N facts, times the CTM tables against pandas and DuckDB (whose counts must
+    agree with Palermo's), and reports each step's peak memory."""
+    from palermo.cases.models import CaseFact
+
+    call_command("bench", n=400)
+    out = capsys.readouterr().out
+    assert "400 synthetic case facts built" in out
+    rows = dict(re.findall(r"^(ctm/pandas|ctm/duckdb)\s+[\d.]+\s+[\d.]+\s+([\d.]+)x", out,
+                           re.M))
+    assert set(rows) == {"ctm/pandas", "ctm/duckdb"}
+    assert re.search(r"^  ctm_tables\s+\d+ MiB", out, re.M)
+    assert "compared row by row" in out and ": identical" in out
+    assert CaseFact.objects.count() == 400
+    assert CaseFact.objects.values("person_key").distinct().count() < 400  # repeat persons
+
+
+def test_bench_data_steps_can_be_added(db, monkeypatch):
+    from palermo.analytics import bench_data
+    from palermo.bench import Figure
+
+    def extra(data):
+        return [Figure("extra", 1.0, 2.0, "s", f"{data.n} rows")]
+
+    monkeypatch.setattr(bench_data, "STEPS", [extra])
+    steps = bench_data.collect_steps()
+    assert steps[0] is extra
+    data = bench_data.BenchData(n=3, organisation_ids=[], membership=None, folder=Path("."))
+    ((step, figures, seconds, peak),) = bench_data.run(data, [extra])
+    assert figures[0].ratio == 0.5 and figures[0].note == "3 rows" and peak > 0
 
 
 def test_bench_cases_seeds_encrypted_cases_with_history_and_facts(cast):

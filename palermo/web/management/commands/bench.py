@@ -1,7 +1,9 @@
-"""``palermo bench [cases]``: speed figures as ratios to baselines measured in the same run."""
+"""``palermo bench [data|storage|cases]``: speed figures as ratios to baselines measured in the
+same run. ``data`` (the default) is the issue-6 data benchmark (palermo.analytics.bench_data)."""
 
 from __future__ import annotations
 
+import shutil
 import time
 
 from django.conf import settings
@@ -16,11 +18,17 @@ from palermo.core.models import Membership, Organisation, Role, User
 class Command(BaseCommand):
     help = ("Measure Palermo against bare baselines on a scratch database (a temporary data "
             "directory, or an EMPTY database given with --database-url) and print the ratios. "
-            "`palermo bench` measures storage and the persons page; `palermo bench cases` "
-            "seeds --cases cases and measures the case pages under --concurrency users.")
+            "`palermo bench` (suite `data`) builds --n synthetic case facts and times the CTM "
+            "tables against pandas and DuckDB (and the steps other modules add), with peak "
+            "memory; `palermo bench storage` measures storage and the persons page; "
+            "`palermo bench cases` seeds --cases cases and measures the case pages under "
+            "--concurrency users.")
 
     def add_arguments(self, parser):
-        parser.add_argument("suite", nargs="?", default="storage", choices=["storage", "cases"])
+        parser.add_argument("suite", nargs="?", default="data",
+                            choices=["data", "storage", "cases"])
+        parser.add_argument("--n", type=int, default=200_000,
+                            help="Synthetic case facts for the data suite (default 200,000)")
         parser.add_argument("--persons", type=int, default=2000)
         parser.add_argument("--searches", type=int, default=200)
         parser.add_argument("--cases", type=int, default=100_000)
@@ -38,6 +46,8 @@ class Command(BaseCommand):
         if _migrated() and Organisation.objects.exists():
             raise CommandError("palermo bench needs an empty scratch database.")
         call_command("migrate", interactive=False, verbosity=0)
+        if options["suite"] == "data":
+            return self._data(options["n"])
         call_command("collectstatic", interactive=False, verbosity=0)
         org = Organisation.objects.create(name="Bench NGO", type="NGO")
         user = User.objects.create_user("bench", password=None)
@@ -64,6 +74,46 @@ class Command(BaseCommand):
         for f in figures:
             self.stdout.write(f"{f.name:<10} {f.palermo:>10.2f} {f.baseline:>10.2f} "
                               f"{f.ratio:>6.1f}x  {f.unit} — {f.note}")
+
+    def _data(self, n: int) -> None:
+        from palermo.analytics import bench_data
+
+        orgs = [Organisation.objects.create(name=f"Bench NGO {i}", type="NGO")
+                for i in range(1, 6)]
+        user = User.objects.create_user("bench", password=None)
+        membership = Membership.objects.create(user=user, organisation=orgs[0],
+                                               role=Role.SUPERVISOR)
+        db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+        started = time.perf_counter()
+        with Progress(transient=True) as bar:
+            task = bar.add_task(f"Building {n:,} case facts", total=n)
+            bench_data.seed_facts(n, [o.pk for o in orgs],
+                                  progress=lambda k: bar.advance(task, k))
+        seeded = time.perf_counter() - started
+        seed_peak = bench_data.peak_rss_mib()
+        self.stdout.write(f"palermo bench data on {db}: {n:,} synthetic case facts built "
+                          f"(numpy + executemany) in {seeded:.1f} s")
+        data = bench_data.BenchData(n=n, organisation_ids=[o.pk for o in orgs],
+                                    membership=membership, folder=bench_data.scratch_folder())
+        try:
+            results = bench_data.run(data)
+        finally:
+            shutil.rmtree(data.folder, ignore_errors=True)
+        self.stdout.write(f"{'measure':<14} {'palermo':>10} {'baseline':>10} {'ratio':>7}  "
+                          "unit — against")
+        for _step, figures, _seconds, _peak in results:
+            for f in figures:
+                self.stdout.write(f"{f.name:<14} {f.palermo:>10.2f} {f.baseline:>10.2f} "
+                                  f"{f.ratio:>6.2f}x  {f.unit} — {f.note}")
+        self.stdout.write("peak memory per step (resident, MiB):")
+        for step, _figures, seconds, peak in results:
+            self.stdout.write(f"  {step.__name__:<20} {peak:>8.0f} MiB  ({seconds:.1f} s "
+                              "including baselines)")
+        overall = max([seed_peak] + [peak for *_rest, peak in results])
+        self.stdout.write(f"peak memory of the whole run: {overall:.0f} MiB "
+                          f"(building the facts: {seed_peak:.0f} MiB)")
+        for note in data.notes:
+            self.stdout.write(note)
 
     def _cases(self, membership, n, requests, concurrency, workers, db):
         started = time.perf_counter()
