@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from palermo.analytics.models import Release
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import (
@@ -158,6 +159,19 @@ class AccessLogAdmin(PolicyAdmin):
                     "owner", "channel", "detail"]
     list_filter = ["action", "channel", "record_type", "organisation"]
     date_hierarchy = "at"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Release, site=admin_site)
+class ReleaseAdmin(PolicyAdmin):
+    """The release log: read-only, like the access log."""
+
+    list_display = ["created", "user", "actor", "organisation", "spec", "method", "channel",
+                    "epsilon", "row_count", "suppressed", "sha256"]
+    list_filter = ["method", "channel", "suppressed", "organisation"]
+    date_hierarchy = "created"
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -16,6 +16,9 @@ def navigation(membership) -> list[dict[str, str]]:
         items.append({"label": _("Cases"), "url": reverse("web:case_list"), "key": "cases"})
         items.append({"label": _("Referrals"), "url": reverse("web:referral_list"),
                       "key": "referrals"})
+    if access.scope(membership, access.Action.VIEW, "statistics") is not access.Scope.NONE:
+        items.append({"label": _("Statistics"), "url": reverse("web:analytics_index"),
+                      "key": "statistics"})
     if access.may_administer(membership):
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "key": "admin"})
     return items

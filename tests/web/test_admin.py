@@ -87,3 +87,20 @@ def test_admin_gives_another_user_a_role(browser, cast):
                                     _membership_form(dana, cast.ngo_a, "caseworker"))
     assert response.status_code == 302
     assert dana.memberships.get(organisation=cast.ngo_a).role == "caseworker"
+
+
+def test_release_log_is_read_only_and_scoped(browser, cast):
+    """Administrators read every release, supervisors their organisation's; nobody edits."""
+    from palermo.analytics.models import Release
+
+    Release.objects.create(user=cast.fatima.user, organisation=cast.ngo_a, spec="ctm_a",
+                           method="table", channel="csv", sha256="a" * 64, row_count=3)
+    Release.objects.create(user=cast.boris.user, organisation=cast.ngo_b, spec="ctm_b",
+                           method="table", channel="csv", sha256="b" * 64, row_count=3)
+    everything = browser("root").get("/admin/analytics/release/")
+    assert everything.status_code == 200
+    assert "ctm_a" in everything.text and "ctm_b" in everything.text
+    own = browser("fatima").get("/admin/analytics/release/")
+    assert "ctm_a" in own.text and "ctm_b" not in own.text
+    assert browser("root").get("/admin/analytics/release/add/").status_code == 403
+    assert browser("dana").get("/admin/analytics/release/").status_code == 302
