@@ -130,6 +130,9 @@ class Submission(models.Model):
     external_id = models.CharField(
         max_length=100, blank=True,
         help_text=_("instanceID of an imported ODK/Kobo submission (not kept when confidential)"))
+    about_case = models.BooleanField(
+        default=False, editable=False,
+        help_text=_("Linked to a case (an interview): access follows the case"))
     started_on = models.DateField()
     submitted_on = models.DateField(null=True, blank=True)
     updated_at = models.DateTimeField(null=True, blank=True)
@@ -158,6 +161,9 @@ class AnswerChange(models.Model):
     class Meta:
         ordering = ["-changed_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.question} of response {self.submission_id}"
+
 
 class Invitation(models.Model):
     """An invitation to answer a (confidential) survey. Deliberately not linked to any
@@ -178,3 +184,6 @@ class Invitation(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["form", "invitee"],
                                                name="one_invitation_per_invitee")]
+
+    def __str__(self) -> str:
+        return f"invitation to {self.form_id} sent {self.sent_on}"

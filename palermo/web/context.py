@@ -16,6 +16,11 @@ def navigation(membership) -> list[dict[str, str]]:
         items.append({"label": _("Cases"), "url": reverse("web:case_list"), "key": "cases"})
         items.append({"label": _("Referrals"), "url": reverse("web:referral_list"),
                       "key": "referrals"})
+    if access.scope(membership, access.Action.VIEW, "form") is not access.Scope.NONE:
+        items.append({"label": _("Forms"), "url": reverse("web:form_list"), "key": "forms"})
+    if access.scope(membership, access.Action.VIEW, "survey_results") is not access.Scope.NONE:
+        items.append({"label": _("Survey results"), "url": reverse("web:survey_results"),
+                      "key": "survey_results"})
     if access.scope(membership, access.Action.VIEW, "statistics") is not access.Scope.NONE:
         items.append({"label": _("Statistics"), "url": reverse("web:analytics_index"),
                       "key": "statistics"})
