@@ -24,9 +24,27 @@ def navigation(membership) -> list[dict[str, str]]:
     if access.scope(membership, access.Action.VIEW, "statistics") is not access.Scope.NONE:
         items.append({"label": _("Statistics"), "url": reverse("web:analytics_index"),
                       "key": "statistics"})
+    exchange = _exchange_page(membership)
+    if exchange:
+        items.append({"label": _("Import and export"), "url": reverse(exchange),
+                      "key": "exchange"})
     if access.may_administer(membership):
         items.append({"label": _("Admin"), "url": reverse("admin:index"), "key": "admin"})
     return items
+
+
+def _exchange_page(membership) -> str | None:
+    """The first exchange page this member may use: import, export, core indicators."""
+    def allowed(action, kind):
+        return access.scope(membership, action, kind) is not access.Scope.NONE
+
+    if allowed(access.Action.CREATE, "case_exchange"):
+        return "web:exchange_import"
+    if allowed(access.Action.CREATE, "release"):
+        return "web:exchange_export"
+    if allowed(access.Action.CREATE, "core_indicators"):
+        return "web:exchange_indicators"
+    return None
 
 
 def shell(request) -> dict:

@@ -1,0 +1,288 @@
+"""The CTDC export: the 27 variables of the CTDC Global Synthetic Dataset, from CaseFact only.
+
+One row per person (their earliest case in scope), as the CTDC counts victims. The release is
+DP synthetic data by default (pac-synth, the CTDC's own method) or, on request,
+k-anonymised microdata (k = 11 by default, verified independently with pycanon). Either way it
+is written to the release log; DP synthesis spends the privacy budget of the facts it used.
+A data dictionary (CSV and Markdown) is generated from the schema in ``data/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+from django.db import transaction
+
+from palermo.cases.facts import CaseFact
+from palermo.core import access
+from palermo.core.access import Action, Scope
+from palermo.core.reference_data import read_countries
+from palermo.disclosure import (
+    SUPPRESSED,
+    Hierarchy,
+    age_bands,
+    mapping_hierarchy,
+    synthesise,
+    utility_report,
+    verify_k,
+    year_periods,
+)
+
+SCHEMA = Path(__file__).parent / "data" / "ctdc_global_synthetic_schema.yaml"
+DEFAULT_K = 11
+DEFAULT_EPSILON = 1.0
+QUASI_IDENTIFIERS = ("yearOfRegistration", "gender", "ageBroad", "citizenship",
+                     "CountryOfExploitation")
+GENDERS = {"Feminine": "Woman", "Masculine": "Man",
+           "TransgenderFeminine": "Trans/Transgender/NonConforming",
+           "TransgenderMasculine": "Trans/Transgender/NonConforming",
+           "NonConforming": "Trans/Transgender/NonConforming"}
+AGE_BANDS = ((0, 8), (9, 17), (18, 20), (21, 23), (24, 26), (27, 29), (30, 38), (39, 47),
+             (48, None))
+# CTDC binary variable -> (CaseFact field, the HTCDS values it merges).
+BINARIES = {
+    "meansDebtBondageEarnings": ("means_of_control", {"DebtBondage", "TakesEarnings"}),
+    "meansThreats": ("means_of_control", {"PhysicalThreats", "ThreatensChildrenFamily",
+                                          "ThreatsLawEnforcement"}),
+    "meansAbusePsyPhySex": ("means_of_control", {"PsychologicalAbuse", "PhysicalAbuse",
+                                                 "SexualAbuse"}),
+    "meansFalsePromises": ("means_of_control", {"FalsePromises"}),
+    "meansDrugsAlcohol": ("means_of_control", {"PsychoactiveSubstance"}),
+    "meansDenyBasicNeeds": ("means_of_control", {"RestrictsFinancialAccess",
+                                                 "RestrictsMedicalCare",
+                                                 "WithholdsNecessities"}),
+    "meansExcessiveWorkHours": ("means_of_control", {"ExcessiveWorkingHours"}),
+    "meansWithholdDocs": ("means_of_control", {"WithholdsDocuments"}),
+    "isForcedLabour": ("exploitation_types", {"ForcedLabour"}),
+    "isSexualExploit": ("exploitation_types", {"SexualExploitation"}),
+    "isOtherExploit": ("exploitation_types", {"ChildLabour", "ForcedMarriage", "Servitude",
+                                              "ForcedMilitaryByNonStateActors", "OrganRemoval",
+                                              "ForcedBegging", "ForcedAdoption", "Surrogacy",
+                                              "Other"}),
+    "typeOfLabourAgriculture": ("forced_labour_industries",
+                                {"A_AgricultureForestryAndFishing"}),
+    "typeOfLabourConstruction": ("forced_labour_industries", {"F_Construction"}),
+    "typeOfLabourDomesticWork": ("forced_labour_industries",
+                                 {"T_ActivitiesOfHouseholdsAsEmployers"}),
+    "typeOfLabourHospitality": ("forced_labour_industries",
+                                {"I_AccommodationAndFoodServiceActivities"}),
+    "typeOfSexProstitution": ("sexual_exploitation_types", {"Prostitution"}),
+    "typeOfSexPornography": ("sexual_exploitation_types", {"Pornography"}),
+    # HTCDS does not tell an intimate partner or a friend from another acquaintance: those
+    # two stay empty; "Acquainted" is the CTDC's "other notable relationship".
+    "recruiterRelationIntimatePartner": ("recruiter_relationship", set()),
+    "recruiterRelationFriend": ("recruiter_relationship", set()),
+    "recruiterRelationFamily": ("recruiter_relationship", {"Familial"}),
+    "recruiterRelationOther": ("recruiter_relationship", {"Acquainted"}),
+}
+
+
+@lru_cache(maxsize=1)
+def schema() -> list[dict]:
+    """The 27 variables of the schema (name, type, values, meaning, merges)."""
+    with SCHEMA.open(encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["variables"]
+
+
+def variables() -> list[str]:
+    return [v["name"] for v in schema()]
+
+
+def age_band(age: int | None) -> str:
+    if age is None:
+        return ""
+    for low, high in AGE_BANDS:
+        if high is None or age <= high:
+            return f"{low}+" if high is None else f"{low}--{high}"
+    return ""
+
+
+def months_band(months: int | None) -> str:
+    if months is None:
+        return ""
+    return "0--12 (0-1 yr)" if months <= 12 else "13--24 (1-2 yrs)" if months <= 24 \
+        else "25+ (2+ yrs)"
+
+
+def _flag(values, wanted: set[str]) -> str:
+    values = values if isinstance(values, list) else [values] if values else []
+    return "1" if wanted & set(values) else ""
+
+
+def row_of(fact: dict) -> dict[str, str]:
+    """One fact row (CaseFact values) as a CTDC row: text, binaries "1" or empty."""
+    row = {"yearOfRegistration": str(fact["year"]),
+           "gender": GENDERS.get(fact["gender"], ""), "ageBroad": age_band(fact["age"]),
+           "citizenship": fact["citizenship"] or "",
+           "CountryOfExploitation": fact["destination_country"] or "",
+           "traffickMonths": months_band(fact["exploitation_months"])}
+    for name, (source, wanted) in BINARIES.items():
+        row[name] = _flag(fact[source], wanted)
+    return {name: row[name] for name in variables()}
+
+
+def facts_in_scope(membership):
+    """The fact rows the member may release: every organisation's for analysts, their own
+    organisation's for supervisors. Raises ``PermissionDenied`` for other roles."""
+    reach = access.scope(membership, Action.CREATE, "release")
+    if reach is Scope.NONE:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    facts = CaseFact.objects.all()
+    if reach is Scope.OWN:
+        facts = facts.filter(organisation_id=membership.organisation_id)
+    return facts, ("all" if reach is Scope.ALL else f"org-{membership.organisation_id}")
+
+
+def real_frame(facts) -> pd.DataFrame:
+    """The CTDC rows of *facts*, one per person (their earliest case)."""
+    fields = ["person_key", "year", "opened_on", "gender", "age", "citizenship",
+              "destination_country", "exploitation_months",
+              *{source for source, _w in BINARIES.values()}]
+    seen, rows = set(), []
+    for fact in facts.order_by("opened_on", "case_key").values(*fields).iterator():
+        if fact["person_key"] in seen:
+            continue
+        seen.add(fact["person_key"])
+        rows.append(row_of(fact))
+    return pd.DataFrame(rows, columns=variables(), dtype=object)
+
+
+def hierarchies() -> dict[str, Hierarchy]:
+    """Generalisation of the quasi-identifiers: year → 5 / 10-year periods; age band →
+    broader bands; country → CTM region; gender only to "*"."""
+    countries = read_countries()
+    return {
+        "yearOfRegistration": year_periods((5, 10)),
+        "ageBroad": age_bands(),
+        "gender": Hierarchy(levels=(lambda v: v, lambda _v: SUPPRESSED)),
+        "citizenship": mapping_hierarchy([{c["alpha3"]: c["origin_region"]
+                                           for c in countries}]),
+        "CountryOfExploitation": mapping_hierarchy([{c["alpha3"]: c["destination_region"]
+                                                     for c in countries}]),
+    }
+
+
+@dataclass
+class CtdcRelease:
+    """An export ready to write: the data, how it was made, and (synthetic) its utility."""
+
+    data: pd.DataFrame
+    method: str
+    parameters: dict
+    real_rows: int
+    suppressed: int = 0
+    utility: object | None = None
+    release_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def csv(self) -> bytes:
+        return self.data.to_csv(index=False).encode("utf-8")
+
+
+def _frame_for_kanon(real: pd.DataFrame) -> pd.DataFrame:
+    frame = real.copy()
+    frame["yearOfRegistration"] = pd.to_numeric(frame["yearOfRegistration"])
+    return frame.replace({"": None})
+
+
+@transaction.atomic
+def export(membership, *, method: str = "synthetic", epsilon: float = DEFAULT_EPSILON,
+           reporting_length: int = 3, k: int = DEFAULT_K, channel: str = "cli"
+           ) -> CtdcRelease:
+    """Build the CTDC release of the facts the member may release, and log it."""
+    from palermo.analytics.releases import record_release, spend_budget
+
+    facts, scope_name = facts_in_scope(membership)
+    real = real_frame(facts)
+    if method == "kanon":
+        result = _kanon(real, k)
+    elif method == "synthetic":
+        dataset = f"casefact:{scope_name}"
+        spend_budget(dataset, epsilon)
+        synthetic = synthesise(real, epsilon=epsilon, reporting_length=reporting_length) \
+            if len(real) else real.copy()
+        result = CtdcRelease(data=synthetic[variables()], method="synthetic",
+                             parameters={"epsilon": epsilon,
+                                         "reporting_length": reporting_length,
+                                         "dataset": dataset}, real_rows=len(real))
+        if len(real):
+            result.utility = utility_report(real, result.data, max_order=3)
+    else:
+        raise ValueError(f"unknown method {method!r}: use synthetic or kanon")
+    release = record_release(
+        content=result.csv(), spec="ctdc-global-synthetic", method=method, channel=channel,
+        membership=membership, parameters=result.parameters, row_count=len(result.data),
+        epsilon=epsilon if method == "synthetic" else None,
+        dataset=result.parameters.get("dataset", ""))
+    result.release_id = release.pk
+    return result
+
+
+def _kanon(real: pd.DataFrame, k: int) -> CtdcRelease:
+    if len(real) < k:
+        empty = real.iloc[0:0]
+        return CtdcRelease(data=empty, method="kanon", parameters={"k": k},
+                           real_rows=len(real), suppressed=len(real),
+                           notes=[f"fewer than {k} persons: nothing can be released"])
+    from palermo.disclosure import k_anonymise
+
+    result = k_anonymise(_frame_for_kanon(real), list(QUASI_IDENTIFIERS), k, hierarchies(),
+                         max_suppression=0.4)
+    data = result.data.fillna("").astype(str)
+    if not verify_k(result.data, list(QUASI_IDENTIFIERS), k):  # pycanon, independently
+        raise AssertionError("k-anonymity not confirmed by pycanon; nothing released")
+    return CtdcRelease(data=data[variables()], method="kanon",
+                       parameters={"k": k, "levels": result.levels,
+                                   "quasi_identifiers": list(QUASI_IDENTIFIERS)},
+                       real_rows=len(real), suppressed=result.suppressed)
+
+
+def data_dictionary() -> list[dict[str, str]]:
+    """One line per variable: name, type, values, meaning, Palermo source."""
+    sources = {"yearOfRegistration": "CaseFact.year (case opened)",
+               "gender": "CaseFact.gender (HTCDS prs_Gender, mapped)",
+               "ageBroad": "CaseFact.age, banded",
+               "citizenship": "CaseFact.citizenship (main citizenship)",
+               "CountryOfExploitation": "CaseFact.destination_country (first country of "
+                                        "exploitation)",
+               "traffickMonths": "CaseFact.exploitation_months, banded"}
+    for name, (source, wanted) in BINARIES.items():
+        sources[name] = f"CaseFact.{source}: " + (", ".join(sorted(wanted)) or
+                                                    "not recorded by HTCDS (always empty)")
+    return [{"variable": v["name"], "type": v["type"],
+             "values": "; ".join(map(str, v.get("values", []))) or
+             ("1 or empty" if v["type"] == "binary" else v["type"]),
+             "meaning": v.get("meaning", ""), "palermo_source": sources[v["name"]]}
+            for v in schema()]
+
+
+def dictionary_csv() -> bytes:
+    out = io.StringIO()
+    lines = data_dictionary()
+    writer = csv.DictWriter(out, fieldnames=list(lines[0]))
+    writer.writeheader()
+    writer.writerows(lines)
+    return out.getvalue().encode("utf-8")
+
+
+def dictionary_markdown(release: CtdcRelease | None = None) -> str:
+    head = ["# CTDC export — data dictionary", ""]
+    if release is not None:
+        head += [f"Method: {release.method}; parameters: {release.parameters}; "
+                 f"{len(release.data)} rows released from {release.real_rows} persons"
+                 + (f"; {release.suppressed} records suppressed" if release.method == "kanon"
+                    else "") + ".", ""]
+    head += ["Binary variables are 1 or empty (empty = no or unknown), as in the CTDC.", "",
+             "| variable | type | values | meaning | Palermo source |",
+             "| --- | --- | --- | --- | --- |"]
+    head += [f"| {d['variable']} | {d['type']} | {d['values']} | {d['meaning']} | "
+             f"{d['palermo_source']} |" for d in data_dictionary()]
+    return "\n".join(head) + "\n"

@@ -1,0 +1,418 @@
+"""The import machinery shared by every layout: read, check, report, then write all or nothing.
+
+1. The file is read (:mod:`palermo.exchange.reading`) and its headers matched to the
+   layout's columns; every cell is parsed by the one validator
+   (:mod:`palermo.exchange.validation`).
+2. Duplicates are looked for within the file and among the organisation's persons.
+3. A dry run stops here and returns the report. Otherwise, if any row has an error, nothing
+   is imported — unless *quarantine* is asked for: then the bad rows are stored (encrypted)
+   in quarantine and listed, and the good rows imported. Writing goes through the case
+   module's batch functions in one transaction (encryption, history, facts, access rules).
+"""
+
+from __future__ import annotations
+
+import base64
+import gc
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from palermo.cases import casework, services
+from palermo.cases.models import Person
+from palermo.core import access
+from palermo.core.access import Action
+from palermo.core.models import Membership
+from palermo.exchange.models import ImportBatch, QuarantinedRow
+from palermo.exchange.reading import UnreadableFile, read_table
+from palermo.exchange.validation import (
+    Column,
+    HeaderMap,
+    Options,
+    Problem,
+    header_score,
+    missing_required,
+    normalise_header,
+    read_row,
+    resolve_headers,
+)
+
+FILE = 0  # the "row" of problems that concern the whole file
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class Record:
+    """What one valid row becomes: a person, a case and the case's events."""
+
+    row: int
+    person: dict
+    case: dict
+    events: list[dict] = field(default_factory=list)
+    prepared: tuple | None = None  # (unsaved Person, unsaved Case) once checked by the model
+
+
+class Layout:
+    """A kind of file: its columns and how a row's cells become a :class:`Record`."""
+
+    name = ""
+    title = ""
+    columns: tuple[Column, ...] = ()
+
+    def to_record(self, row: int, cells: dict, written: dict[str, str]
+                  ) -> tuple[Record | None, list[Problem]]:
+        raise NotImplementedError
+
+
+@dataclass
+class ImportReport:
+    """Everything a user needs to know about an import, row by row."""
+
+    layout: str
+    filename: str
+    dry_run: bool = False
+    quarantine: bool = False
+    rows: int = 0
+    imported: int = 0
+    quarantined: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    unused_columns: list[str] = field(default_factory=list)
+    batch_id: int | None = None
+    seconds: float = 0.0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def bad_rows(self) -> set[int]:
+        return {p.row for p in self.errors if p.row != FILE}
+
+    @property
+    def file_refused(self) -> bool:
+        return any(p.row == FILE for p in self.errors)
+
+    @property
+    def valid(self) -> int:
+        return 0 if self.file_refused else self.rows - len(self.bad_rows)
+
+    @property
+    def importable(self) -> bool:
+        """Would a real run import something?"""
+        return self.valid > 0 and (self.quarantine or not self.errors)
+
+    def as_dict(self) -> dict:
+        return {"layout": self.layout, "dry_run": self.dry_run, "rows": self.rows,
+                "valid": self.valid, "imported": self.imported,
+                "quarantined": self.quarantined, "unknown_columns": self.unknown_columns,
+                "unused_columns": self.unused_columns, "batch": self.batch_id,
+                "problems": [p.as_dict() for p in self.problems]}
+
+    def summary(self) -> str:
+        if self.dry_run:
+            return _("Checked %(rows)d rows: %(valid)d valid, %(bad)d with errors, "
+                     "%(warn)d warnings. Nothing was written (dry run).") % {
+                "rows": self.rows, "valid": self.valid, "bad": len(self.bad_rows),
+                "warn": len(self.warnings)}
+        if not self.imported:
+            return _("Nothing was imported: %(n)d problem(s) — see the report.") % {
+                "n": len(self.errors)}
+        return _("Imported %(n)d of %(rows)d rows; %(q)d rows in quarantine.") % {
+            "n": self.imported, "rows": self.rows, "q": self.quarantined}
+
+
+def require_import(membership: Membership | None) -> None:
+    """Bulk import needs the case-exchange right (supervisors) and the right to register
+    persons: raises ``PermissionDenied`` otherwise."""
+    access.require(membership, Action.CREATE, ImportBatch)
+    access.require(membership, Action.CREATE, Person)
+
+
+def _pick_header(layout: Layout) -> Callable[[list[list]], int]:
+    def pick(rows: list[list]) -> int:
+        scores = [header_score(r, layout.columns) for r in rows]
+        return max(range(len(rows)), key=lambda i: (scores[i], -i))
+    return pick
+
+
+def _label_row(values: list, layout: Layout) -> bool:
+    """Is this the second header row of the HTCDS spreadsheet (field labels)?"""
+    labels = {normalise_header(c.label) for c in layout.columns if c.label}
+    labels |= {normalise_header(a) for c in layout.columns for a in c.aliases}
+    filled = [v for v in values if v not in (None, "") and not isinstance(v, (int, float))]
+    return bool(filled) and sum(normalise_header(v) in labels for v in filled) * 2 >= len(filled)
+
+
+@dataclass
+class Checked:
+    report: ImportReport
+    records: list[Record]
+    raw: dict[int, dict[str, object]]  # row -> {header as written: value}
+
+
+def check(membership: Membership, content: bytes, filename: str, layout: Layout, *,
+          date_order: str | None = None, progress: Progress | None = None) -> Checked:
+    """Read and validate a file without writing anything."""
+    report = ImportReport(layout=layout.name, filename=filename)
+    records: list[Record] = []
+    raw: dict[int, dict] = {}
+    try:
+        table = read_table(content, filename, _pick_header(layout))
+    except UnreadableFile as exc:
+        report.problems.append(Problem(FILE, _("(file)"), str(exc)))
+        return Checked(report, records, raw)
+    labels_row = None
+    if table.rows and _label_row(table.rows[0][1], layout):
+        labels_row = table.rows.pop(0)[1]
+    header_map = resolve_headers(table.headers, layout.columns, labels_row)
+    report.unknown_columns = header_map.unknown
+    report.unused_columns = [header_map.written[p] for p, c in header_map.columns.items()
+                             if c.kind == "unused"]
+    for text in header_map.repeated:
+        report.problems.append(Problem(FILE, text, _("The column appears twice.")))
+    if not header_map.columns:
+        report.problems.append(Problem(FILE, _("(header)"), _(
+            "No column of the %(layout)s was recognised (expected headers such as %(ex)s).")
+            % {"layout": layout.title, "ex": ", ".join(c.key for c in layout.columns[:4])}))
+        return Checked(report, records, raw)
+    for key in missing_required(header_map, layout.columns):
+        report.problems.append(Problem(FILE, key, _("This required column is missing.")))
+    options = Options(date_order=date_order, users=_users(membership))
+    written = {c.key: header_map.written[p] for p, c in header_map.columns.items()}
+    total = len(table.rows)
+    for done, (number, values) in enumerate(table.rows, start=1):
+        if not any(values[p] not in (None, "") for p in header_map.columns
+                   if p < len(values) and header_map.columns[p].kind != "unused"):
+            continue  # an empty row (the HTCDS template numbers 1,000 empty rows)
+        report.rows += 1
+        cells, problems = read_row(number, values, header_map, options)
+        if not any(p.severity == "error" for p in problems):
+            record, more = layout.to_record(number, cells, written)
+            problems += more
+            if record is not None and not any(p.severity == "error" for p in more):
+                records.append(record)
+        report.problems += problems
+        raw[number] = _raw_values(values, header_map)
+        if progress and done % 500 == 0:
+            progress("check", done, total)
+    if report.rows == 0 and not report.errors:
+        report.problems.append(Problem(FILE, _("(file)"), _("The file has no data rows.")))
+    records = [r for r in records if r.row not in report.bad_rows]
+    report.problems += _model_checks(membership, records, layout, written)
+    records = [r for r in records if r.row not in report.bad_rows]
+    report.problems += _duplicates(membership, records)
+    if report.file_refused:
+        records = []
+    else:
+        bad = report.bad_rows
+        records = [r for r in records if r.row not in bad]
+    report.problems.sort(key=lambda p: (p.row, p.severity != "error"))
+    return Checked(report, records, raw)
+
+
+def _model_checks(membership: Membership, records: list[Record], layout: Layout,
+                  written: dict[str, str]) -> list[Problem]:
+    """The case module's own rules for each record (a closed case needs a reason …); the
+    checked, unsaved person and case are kept on the record for writing."""
+    persons, person_errors = services.prepare_people(membership, [r.person for r in records])
+    cases, case_errors = casework.prepare_cases(membership, [(None, r.case) for r in records])
+    problems = []
+    for kind, errors in (("person", person_errors), ("case", case_errors)):
+        for position, fields in errors.items():
+            for name, messages in fields.items():
+                header = _header_for(f"{kind}.{name}", layout, written)
+                problems += [Problem(records[position].row, header, str(m)) for m in messages]
+    for record, person, case in zip(records, persons, cases, strict=True):
+        record.prepared = (person, case)
+    return problems
+
+
+def _header_for(target: str, layout: Layout, written: dict[str, str]) -> str:
+    """The header as written of the column that fills *target* (or the target itself)."""
+    for column in layout.columns:
+        if column.target == target and column.key in written:
+            return written[column.key]
+    return target.split(".", 1)[1]
+
+
+def _raw_values(values: list, header_map: HeaderMap) -> dict[str, object]:
+    return {header_map.written[p]: (None if p >= len(values) else
+                                    values[p] if isinstance(values[p], (str, int, float,
+                                                                        type(None)))
+                                    else str(values[p]))
+            for p in header_map.columns}
+
+
+def _users(membership: Membership) -> dict[str, int]:
+    members = membership.organisation.memberships.filter(active=True, user__is_active=True)
+    return {m.user.get_username().casefold(): m.user_id for m in members.select_related("user")}
+
+
+def _duplicates(membership: Membership, records: list[Record]) -> list[Problem]:
+    """Rows describing a person already registered, or described twice in the file."""
+    problems = []
+    first_seen: dict[str, int] = {}
+    persons = [r.prepared[0] for r in records]
+    digests = services.identity_digests(persons)
+    for record, digest in zip(records, digests, strict=True):
+        keys = set()
+        if digest["name_index"] and digest["birth_date_index"]:
+            keys.add(f"name+birth:{digest['name_index']}:{digest['birth_date_index']}")
+        if digest["identity_number_index"]:
+            keys.add(f"identity:{digest['identity_number_index']}")
+        for key in keys:
+            if key in first_seen:
+                problems.append(Problem(record.row, _("(row)"), _(
+                    "The same person as row %(row)d (same name and birth date, or same "
+                    "identity number).") % {"row": first_seen[key]}))
+                break
+        for key in keys:
+            first_seen.setdefault(key, record.row)
+    found = services.registered_matches(membership, persons, digests)
+    for position, candidates in found.items():
+        row = records[position].row
+        for candidate in candidates:
+            refs = {"ref": candidate.person.reference,
+                    "matched": ", ".join(candidate.matched)}
+            if candidate.strong:
+                problems.append(Problem(row, _("(row)"), _(
+                    "Already registered as %(ref)s (matched: %(matched)s). Remove the row, "
+                    "or merge the records after import.") % refs))
+            else:
+                problems.append(Problem(row, _("(row)"), _(
+                    "May be %(ref)s (matched: %(matched)s).") % refs, severity="warning"))
+    return problems
+
+
+def run(membership: Membership, content: bytes, filename: str, layout: Layout, *,
+        dry_run: bool = False, quarantine: bool = False, date_order: str | None = None,
+        channel: str = "cli", progress: Progress | None = None,
+        batch: ImportBatch | None = None) -> ImportReport:
+    """Check and (unless *dry_run*) import a file. Returns the report; see module docs.
+    *batch*: the record of a checked upload being confirmed (else a new one is made)."""
+    require_import(membership)
+    started = timezone.now()
+    # Tens of thousands of new objects make the cyclic garbage collector run again and
+    # again over all of them; an import creates no cycles worth collecting meanwhile.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(membership, content, filename, layout, started, dry_run=dry_run,
+                    quarantine=quarantine, date_order=date_order, channel=channel,
+                    progress=progress, batch=batch)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _run(membership, content, filename, layout, started, *, dry_run, quarantine, date_order,
+         channel, progress, batch) -> ImportReport:
+    checked = check(membership, content, filename, layout, date_order=date_order,
+                    progress=progress)
+    report = checked.report
+    report.dry_run, report.quarantine = dry_run, quarantine
+    if dry_run:
+        report.seconds = (timezone.now() - started).total_seconds()
+        return report
+    batch = batch or ImportBatch(organisation=membership.organisation, user=membership.user,
+                        layout=layout.name, filename=filename, channel=channel,
+                        sha256=hashlib.sha256(content).hexdigest(),
+                        date_order=date_order or "")
+    if report.importable:
+        try:
+            _write(membership, checked, quarantine, batch, progress)
+        except ValidationError as exc:  # a model rule the validator did not foresee
+            report.problems += _model_problems(exc, checked.records)
+            report.imported = report.quarantined = 0
+    _finish(batch, report)
+    report.seconds = (timezone.now() - started).total_seconds()
+    return report
+
+
+@transaction.atomic
+def _write(membership: Membership, checked: Checked, quarantine: bool, batch: ImportBatch,
+           progress: Progress | None) -> None:
+    report, records = checked.report, checked.records
+    batch.status = ImportBatch.Status.IMPORTED
+    batch.save()
+    if progress:
+        progress("write", 0, len(records))
+    persons = services.register_people_bulk(membership, [r.prepared[0] for r in records])
+    cases = casework.open_cases_bulk(membership, [(p, r.prepared[1]) for p, r in
+                                                  zip(persons, records, strict=True)])
+    casework.add_events_bulk(membership, [(c, e) for c, r in zip(cases, records, strict=True)
+                                          for e in r.events])
+    report.imported = len(cases)
+    if quarantine and report.bad_rows:
+        by_row: dict[int, list[dict]] = {}
+        for problem in report.errors:
+            by_row.setdefault(problem.row, []).append(problem.as_dict())
+        QuarantinedRow.objects.bulk_create([
+            QuarantinedRow(batch=batch, row=row,
+                           data={"values": checked.raw.get(row, {}), "problems": problems})
+            for row, problems in sorted(by_row.items()) if row != FILE])
+        report.quarantined = len(report.bad_rows)
+        batch.status = ImportBatch.Status.QUARANTINED
+    if progress:
+        progress("write", len(records), len(records))
+
+
+def _model_problems(exc: ValidationError, records: list[Record]) -> list[Problem]:
+    problems = []
+    for key, messages in exc.message_dict.items():
+        position, _dot, name = key.partition(".")
+        row = records[int(position)].row if position.isdigit() and \
+            int(position) < len(records) else FILE
+        problems += [Problem(row, name, str(m)) for m in messages]
+    return problems
+
+
+def _finish(batch: ImportBatch, report: ImportReport) -> None:
+    if not report.imported:
+        batch.status = ImportBatch.Status.REFUSED
+    batch.rows, batch.imported = report.rows, report.imported
+    batch.quarantined, batch.errors = report.quarantined, len(report.errors)
+    batch.content = ""
+    batch.report = report.as_dict()
+    batch.finished_at = timezone.now()
+    batch.save()
+    report.batch_id = batch.pk
+
+
+# -- the two-step import of the web page: check (the file is kept, encrypted), confirm ----
+
+def check_upload(membership: Membership, content: bytes, filename: str, layout: Layout, *,
+                 date_order: str | None = None) -> tuple[ImportBatch, ImportReport]:
+    """Check an uploaded file and keep it (encrypted) for confirmation."""
+    require_import(membership)
+    report = check(membership, content, filename, layout, date_order=date_order).report
+    report.dry_run = True
+    batch = ImportBatch.objects.create(
+        organisation=membership.organisation, user=membership.user, layout=layout.name,
+        filename=filename, sha256=hashlib.sha256(content).hexdigest(),
+        status=ImportBatch.Status.CHECKED, date_order=date_order or "", channel="web",
+        rows=report.rows, errors=len(report.errors),
+        content=base64.b64encode(content).decode("ascii"), report=report.as_dict())
+    report.batch_id = batch.pk
+    return batch, report
+
+
+def confirm_upload(membership: Membership, batch: ImportBatch, layout: Layout, *,
+                   quarantine: bool = False) -> ImportReport:
+    """Import a checked file (only by the member who checked it)."""
+    require_import(membership)
+    if batch.status != ImportBatch.Status.CHECKED or batch.user_id != membership.user_id:
+        raise ValidationError(_("This file was already imported or is not yours to confirm."))
+    content = base64.b64decode(batch.content)
+    return run(membership, content, batch.filename, layout, quarantine=quarantine,
+               date_order=batch.date_order or None, channel="web", batch=batch)
