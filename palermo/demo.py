@@ -18,7 +18,7 @@ from palermo.cases.assistance import add_service, record_consent
 from palermo.cases.casework import open_case, update_case
 from palermo.cases.models import Case
 from palermo.cases.services import register_person
-from palermo.core.models import Country, Membership, Organisation, Role, User
+from palermo.core.models import Membership, Organisation, Role, User
 
 MARK = "Synthetic demo record — not a real person"
 
@@ -59,6 +59,26 @@ NAME_SETS = {"NGA": "NGA", "KGZ": "KGZ", "UZB": "KGZ", "TJK": "KGZ"}  # others: 
 
 
 CASEWORKERS = {"ngo_a": "amina", "ngo_b": "boris", "ngo_c": "ingrid"}
+
+# Languages (ISO 639-3) by citizenship: the first always, the others now and then.
+LANGUAGES = {
+    "NGA": ("eng", "pcm", "yor", "ibo", "bin", "hau"), "KGZ": ("kir", "rus"),
+    "UZB": ("uzb", "rus"), "TJK": ("tgk", "rus"), "ROU": ("ron", "eng"),
+    "UKR": ("ukr", "rus", "eng"), "LTU": ("lit", "rus"), "VNM": ("vie",), "NOR": ("nor", "eng"),
+}
+# A second citizenship some persons hold (about one in twenty).
+SECOND_CITIZENSHIP = {"NGA": ("GHA", "GBR"), "KGZ": ("RUS", "KAZ"), "UZB": ("RUS",),
+                      "TJK": ("RUS",), "UKR": ("POL",), "ROU": ("MDA",)}
+
+
+def _languages(rng: random.Random, citizenship: str) -> list[str]:
+    first, *others = LANGUAGES.get(citizenship, ("eng",))
+    return [first, *(code for code in others if rng.random() < 0.4)]
+
+
+def _citizenships(rng: random.Random, citizenship: str) -> list[str]:
+    extra = SECOND_CITIZENSHIP.get(citizenship)
+    return [citizenship, rng.choice(extra)] if extra and rng.random() < 0.05 else [citizenship]
 
 
 @dataclass(frozen=True)
@@ -103,7 +123,8 @@ def _person_with_cases(rng: random.Random, membership: Membership, profile: Prof
     person = register_person(
         membership, given_name=rng.choice(given), family_name=rng.choice(family),
         birth_date=birth, gender="Feminine" if rng.random() < 0.75 else "Masculine",
-        citizenship=Country.objects.get(pk=citizenship),
+        citizenships=_citizenships(rng, citizenship),
+        languages=_languages(rng, citizenship),
         education=rng.choice(["PrimaryEducation", "LowerSecondaryEducation",
                               "UpperSecondaryEducation", "Unknown", "DeclinedToAnswer"]),
         phone=f"+000 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",

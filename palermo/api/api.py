@@ -10,7 +10,7 @@ from dataclasses import asdict
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 import palermo
@@ -33,13 +33,16 @@ from palermo.api.schemas import (
     Me,
     MembershipOut,
     MergeIn,
+    PersonChange,
+    PersonIn,
     PersonOut,
     PersonSearch,
     PersonSummary,
+    PossibleDuplicatesOut,
 )
 from palermo.api.schemas_cases import Problems
 from palermo.api.screening import router as screening_router
-from palermo.cases import duplicates, subject_rights
+from palermo.cases import duplicates, services, subject_rights
 from palermo.cases.models import Person
 from palermo.core import access
 from palermo.core.access import Action
@@ -111,6 +114,55 @@ def get_person(request, person_id: int):
     return person
 
 
+def _person_values(body) -> dict:
+    """The fields sent, as the model stores them: JSON null for a text or a list means
+    empty."""
+    values = body.dict(exclude_unset=True)
+    values.pop("different_from", None)
+    values.pop("reason", None)
+    for name, value in values.items():
+        if value is None and name in ("citizenships", "languages"):
+            values[name] = []
+        elif value is None and name not in ("birth_date", "children"):
+            values[name] = ""
+    return values
+
+
+def _candidates_out(found: list[duplicates.Candidate]) -> list[dict]:
+    return [{"person": c.person, "matched": list(c.matched), "strong": c.strong}
+            for c in found]
+
+
+@api.post("/persons", response={201: PersonOut, 403: Error, 409: PossibleDuplicatesOut,
+                                422: Problems}, tags=["cases"])
+def register_person(request, body: PersonIn):
+    """Register a person. The organisation's records are checked first (blind indexes on
+    name, birth date, identity number, phone): while a candidate exists that is not listed in
+    ``different_from``, nothing is saved and the answer is 409 with the candidates."""
+    try:
+        person = services.register_checked(request.membership, **_person_values(body),
+                                           different_from=body.different_from)
+    except services.PossibleDuplicates as found:
+        return Status(409, {"detail": "possible duplicates",
+                            "candidates": _candidates_out(found.candidates)})
+    except ValidationError as exc:
+        return problems(exc)
+    return Status(201, person)
+
+
+@api.patch("/persons/{int:person_id}", response={200: PersonOut, 403: Error, 404: Error,
+                                                 422: Problems}, tags=["cases"])
+def correct_person(request, person_id: int, body: PersonChange):
+    """Correct a person's details (only the fields sent); the history keeps who, when, old
+    and new, and the reason."""
+    person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
+    try:
+        return services.update_person(request.membership, person, reason=body.reason,
+                                      **_person_values(body))
+    except ValidationError as exc:
+        return problems(exc)
+
+
 @api.get("/persons/{int:person_id}/history", response={200: list[FieldChangeOut], 403: Error,
                                                    404: Error}, tags=["cases"])
 def person_history(request, person_id: int):
@@ -125,9 +177,7 @@ def person_history(request, person_id: int):
 def find_duplicates(request, body: DuplicateQuery):
     """Persons of the acting organisation who may be the one about to be registered
     (blind-index matches on name, birth date, identity number, phone), strongest first."""
-    found = duplicates.candidates(request.membership, **body.dict())
-    return [{"person": c.person, "matched": list(c.matched), "strong": c.strong}
-            for c in found]
+    return _candidates_out(duplicates.candidates(request.membership, **body.dict()))
 
 
 @api.post("/persons/{int:person_id}/merge", response={200: PersonSummary, 403: Error, 404: Error,

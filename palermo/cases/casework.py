@@ -7,12 +7,14 @@ the author in the history, and rewrites the case's fact row — all in one trans
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palermo.cases import facts, followups
-from palermo.cases.models import Case, CaseNote, Person, TraffickingEvent
+from palermo.cases.models import Case, CaseFact, CaseNote, Person, TraffickingEvent
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import Membership, Organisation
@@ -110,3 +112,121 @@ def add_event(membership: Membership, case: Case, **fields) -> TraffickingEvent:
     event.full_clean()
     event.save()
     return event
+
+
+# -- Batches (imports) -------------------------------------------------------------------
+
+@contextmanager
+def _country_codes_read_once():
+    """``Case.clean`` reads the country codes on every call; a batch reads them once."""
+    from palermo.cases.models import case as case_module
+
+    codes = case_module._country_codes()
+    original = case_module._country_codes
+    case_module._country_codes = lambda: codes
+    try:
+        yield
+    finally:
+        case_module._country_codes = original
+
+
+def _numbers(organisation: Organisation, years: list[int]) -> list[str]:
+    """Consecutive free case numbers, one per entry of *years*, in order."""
+    following: dict[int, int] = {}
+    numbers = []
+    for year in years:
+        if year not in following:
+            following[year] = int(next_case_number(organisation, year).rsplit("-", 1)[1])
+        numbers.append(f"{case_prefix(organisation)}-{year}-{following[year]:05d}")
+        following[year] += 1
+    return numbers
+
+
+def _case_problems(cases: list[Case]) -> dict[int, dict[str, list[str]]]:
+    from palermo.cases.services import record_problems
+
+    errors = {}
+    with _country_codes_read_once():
+        for position, case in enumerate(cases):
+            problems = record_problems(case)
+            if problems:
+                errors[position] = problems
+    return errors
+
+
+def prepare_cases(membership: Membership, items: list[tuple[Person | None, dict]]
+                  ) -> tuple[list[Case], dict[int, dict[str, list[str]]]]:
+    """Unsaved cases of the acting organisation, one per ``(person, fields)`` (the person may
+    still be unsaved, or None while only checking), and the problems of each (position ->
+    field -> messages): the checks :func:`open_cases_bulk` makes."""
+    cases = []
+    for person, fields in items:
+        case = Case(organisation=membership.organisation, **fields)
+        if person is not None:
+            case.person = person
+        case.assigned_to_id = case.assigned_to_id or membership.user.pk
+        cases.append(case)
+    return cases, _case_problems(cases)
+
+
+@transaction.atomic
+def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Case]]
+                    ) -> list[Case]:
+    """Open many cases at once (imports), one per ``(person, fields)`` — or ``(person,
+    case)`` with a case from :func:`prepare_cases` — under the access and model rules of
+    :func:`open_case`, numbered in sequence, with history and fact rows. Raises
+    ``ValidationError`` keyed ``"<position>.<field>"`` when any case is invalid — then
+    nothing is written."""
+    from palermo.cases.services import insert_new_records, keyed
+    from palermo.core.models import Country
+
+    access.require(membership, Action.CREATE, Case)
+    for person, _fields in items:
+        access.require(membership, Action.VIEW, person)
+    if items and isinstance(items[0][1], Case):
+        cases = []
+        for person, case in items:
+            if case.pk is not None or case.organisation_id != membership.organisation_id:
+                raise ValueError("open_cases_bulk takes new cases of the acting organisation")
+            case.person = person
+            cases.append(case)
+        errors = _case_problems(cases)
+    else:
+        cases, errors = prepare_cases(membership, items)  # type: ignore[arg-type]
+    if errors:
+        raise keyed(errors)
+    for case, number in zip(cases, _numbers(membership.organisation,
+                                            [c.opened_on.year for c in cases]), strict=True):
+        case.number = number
+    insert_new_records(cases, membership.user)
+    countries = {c.code: c for c in Country.objects.select_related("origin_region",
+                                                                   "destination_region")}
+    for case in cases:  # the facts read the origin's region: no query per case
+        case.origin_country = countries.get(case.origin_country_id)
+    for start in range(0, len(cases), 2000):
+        chunk = cases[start:start + 2000]
+        insert_new_records([CaseFact(case_key=pk, **values) for pk, values
+                            in facts.batch_values(chunk).items()], membership.user)
+    return cases
+
+
+@transaction.atomic
+def add_events_bulk(membership: Membership,
+                    items: list[tuple[Case, dict]]) -> list[TraffickingEvent]:
+    """Record many trafficking events at once (imports), as :func:`add_event` does."""
+    from palermo.cases.services import insert_new_records, quick_check
+
+    events, errors = [], {}
+    for position, (case, fields) in enumerate(items):
+        access.require(membership, Action.CHANGE, case)
+        event = TraffickingEvent(case=case, **fields)
+        try:
+            quick_check(event)
+        except ValidationError as exc:
+            errors.update({f"{position}.{name}": messages
+                           for name, messages in exc.message_dict.items()})
+        events.append(event)
+    if errors:
+        raise ValidationError(errors)
+    insert_new_records(events, membership.user)
+    return events

@@ -8,17 +8,28 @@ existence of a person at another organisation is itself sensitive.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from palermo.cases import facts
 from palermo.cases.models import Person
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import Membership
+
+# Why a candidate was found, in words for the page.
+MATCH_LABELS = {
+    "name": gettext_lazy("same full name"),
+    "birth date": gettext_lazy("same date of birth"),
+    "citizenship": gettext_lazy("a citizenship in common"),
+    "identity number": gettext_lazy("same identity document number"),
+    "phone": gettext_lazy("same phone number"),
+}
 
 
 @dataclass(frozen=True)
@@ -31,6 +42,11 @@ class Candidate:
         """Same name and birth date, or the same identity document number."""
         return {"name", "birth date"} <= set(self.matched) or "identity number" in self.matched
 
+    @property
+    def reasons(self) -> list[str]:
+        """Why this person was found, in words."""
+        return [str(MATCH_LABELS.get(m, m)) for m in self.matched]
+
 
 def _digest(field: str, *values) -> str:
     return Person._meta.get_field(field).digest_for(*values)
@@ -39,9 +55,11 @@ def _digest(field: str, *values) -> str:
 def candidates(membership: Membership, *, given_name: str = "", middle_name: str = "",
                family_name: str = "", birth_date: dt.date | None = None,
                citizenship_id: str | None = None, identity_number: str = "",
-               phone: str = "", exclude: Person | None = None) -> list[Candidate]:
+               phone: str = "", citizenships: Sequence[str] = (),
+               exclude: Person | None = None) -> list[Candidate]:
     """Persons of the acting organisation who may be the one being registered, strongest
-    first."""
+    first. A shared citizenship (any of *citizenships* or *citizenship_id*) is reported as a
+    match but never finds a candidate on its own."""
     access.require(membership, Action.VIEW, Person)
     keys = {
         "name": ("name_index", _digest("name_index", given_name, middle_name, family_name)),
@@ -60,11 +78,12 @@ def candidates(membership: Membership, *, given_name: str = "", middle_name: str
     found = access.visible(membership, Person.objects.current()).filter(query)
     if exclude is not None:
         found = found.exclude(pk=exclude.pk)
+    wanted = {c for c in (citizenship_id, *citizenships) if c}
     results = []
     for person in found:
         matched = tuple(label for label, (field, digest) in keys.items()
                         if getattr(person, field) == digest)
-        if citizenship_id and person.citizenship_id == citizenship_id:
+        if wanted & set(person.citizenships):
             matched += ("citizenship",)
         results.append(Candidate(person, matched))
     return sorted(results, key=lambda c: (not c.strong, -len(c.matched), c.person.pk))

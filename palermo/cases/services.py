@@ -2,25 +2,86 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+import json
+from collections.abc import Iterable
+from functools import cache
 
-from palermo.cases import facts
+from django.core.exceptions import ValidationError
+from django.db import connections, models, router, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from palermo.cases import duplicates, facts
 from palermo.cases.models import Person
 from palermo.cases.saving import validated_save
 from palermo.core import access
 from palermo.core.access import Action
+from palermo.core.fields import BlindIndexField
 from palermo.core.models import Membership
+
+# The identity fields the duplicate check compares (through their blind indexes).
+CHECKED_FIELDS = ("given_name", "middle_name", "family_name", "birth_date", "identity_number",
+                  "phone")
+
+
+class PossibleDuplicates(Exception):
+    """The organisation already has persons who may be the one being registered; the
+    caseworker must open one of them or confirm this is someone else."""
+
+    def __init__(self, candidates: list[duplicates.Candidate]):
+        super().__init__(f"{len(candidates)} possible duplicate(s)")
+        self.candidates = candidates
 
 
 @transaction.atomic
 def register_person(membership: Membership, **fields) -> Person:
     """Register a person for the acting organisation. Raises PermissionDenied when the role
-    may not register persons."""
+    may not register persons. Callers facing a caseworker use :func:`register_checked`."""
     access.require(membership, Action.CREATE, Person)
     person = Person(organisation=membership.organisation, registered_by=membership.user,
                     **fields)
     person._history_user = membership.user
     person.full_clean()
+    person.save()
+    return person
+
+
+def registration_candidates(membership: Membership, person: Person,
+                            ) -> list[duplicates.Candidate]:
+    """Persons of the acting organisation who may be *person* (registered or not yet)."""
+    return duplicates.candidates(
+        membership, citizenships=person.citizenships,
+        exclude=person if person.pk else None,
+        **{name: getattr(person, name) for name in CHECKED_FIELDS})
+
+
+def new_person(membership: Membership, **fields) -> Person:
+    """An unsaved, validated person of the acting organisation (raises ValidationError)."""
+    access.require(membership, Action.CREATE, Person)
+    person = Person(organisation=membership.organisation, registered_by=membership.user,
+                    **fields)
+    person.full_clean()
+    return person
+
+
+@transaction.atomic
+def register_checked(membership: Membership, *, different_from: Iterable[int] = (),
+                     **fields) -> Person:
+    """Register a person after the duplicate check. Raises ValidationError for bad input,
+    and :class:`PossibleDuplicates` while a candidate exists that the caseworker was not
+    shown and did not declare a different person (*different_from*: the primary keys of the
+    candidates they saw). Nothing is saved until then."""
+    person = new_person(membership, **fields)
+    found = registration_candidates(membership, person)
+    dismissed = set(different_from)
+    if any(c.person.pk not in dismissed for c in found):
+        raise PossibleDuplicates(found)
+    person._history_user = membership.user
+    if found:
+        # The history keeps the check: references only, never names.
+        person._change_reason = _("Duplicate check: not the same person as %(refs)s") % {
+            "refs": ", ".join(c.person.reference for c in found)}
     person.save()
     return person
 
@@ -36,3 +97,292 @@ def update_person(membership: Membership, person: Person, reason: str = "", **fi
     validated_save(person)
     facts.project_person(person)  # gender, age, citizenship … feed the cases' facts
     return person
+
+
+# -- Batches (imports): the same rules, written with one statement per few thousand rows ----
+
+def quick_check(record: models.Model) -> None:
+    """Field-level validation for batch writes, cheaper than ``full_clean``: required values,
+    lengths and choices (single and multi-response), from the model's own field definitions.
+    Raises ``ValidationError`` keyed by field name."""
+    errors: dict[str, list[str]] = {}
+    for field, allowed in _checked_fields(type(record)):
+        value = getattr(record, field.attname)
+        try:
+            if isinstance(field, models.JSONField):  # multi-response answers, code lists
+                if value == [] and field.blank:
+                    continue  # nothing answered: always valid, and most common
+                field.validate(value, record)
+                continue
+            if value in (None, ""):
+                if not field.blank:
+                    raise ValidationError(_("This field cannot be blank."), code="blank")
+                continue
+            if allowed is not None and value not in allowed:
+                raise ValidationError(_("Not an allowed value: %(value)s."),
+                                      params={"value": value}, code="invalid_choice")
+            if field.max_length and isinstance(value, str) and len(value) > field.max_length:
+                raise ValidationError(_("At most %(n)d characters."),
+                                      params={"n": field.max_length}, code="max_length")
+        except ValidationError as exc:
+            errors.setdefault(field.name, []).extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@cache
+def _checked_fields(model: type[models.Model]) -> tuple:
+    checked = []
+    for field in model._meta.concrete_fields:
+        if field.auto_created or isinstance(field, (models.ForeignKey, BlindIndexField)) \
+                or not field.editable and not field.choices:
+            continue
+        allowed = frozenset(v for v, _label in field.flatchoices) \
+            if field.choices and not isinstance(field, models.JSONField) else None
+        checked.append((field, allowed or None))
+    return tuple(checked)
+
+
+def _simple(field: models.Field) -> bool:
+    """Fields whose Python value is already what the database takes (no conversion)."""
+    return type(field) in (models.CharField, models.TextField, models.IntegerField,
+                           models.PositiveIntegerField, models.PositiveSmallIntegerField,
+                           models.BigIntegerField, models.BooleanField, models.ForeignKey)
+
+
+def _preparers(fields, connection) -> list:
+    prepare = []
+    sqlite = connection.vendor == "sqlite"
+    for field in fields:
+        if _simple(field) or isinstance(field, BlindIndexField):
+            prepare.append(None)  # blind indexes are computed by pre_save of the record
+        elif sqlite and type(field) is models.DateField:
+            prepare.append(_iso)  # what Django's SQLite backend stores
+        elif sqlite and isinstance(field, models.JSONField) and field.encoder is None \
+                and not getattr(field, "encrypted", False):
+            prepare.append(_json)
+        elif isinstance(field, models.DateTimeField) and not getattr(field, "encrypted", False):
+            prepare.append(_last_value(lambda value, f=field: f.get_db_prep_save(value,
+                                                                                 connection)))
+        else:
+            prepare.append(lambda value, f=field: f.get_db_prep_save(value, connection))
+    return prepare
+
+
+def _last_value(convert):
+    """*convert*, remembering its last result: a batch's timestamps are all the same."""
+    last: list = [object(), None]
+
+    def converted(value):
+        if value is not last[0]:
+            last[0], last[1] = value, convert(value)
+        return last[1]
+    return converted
+
+
+def _iso(value):
+    return None if value is None else value.isoformat()
+
+
+def _json(value):
+    # As Django's SQLite backend adapts JSON (json.dumps); an empty list is the usual value.
+    return "[]" if value == [] else None if value is None else json.dumps(value)
+
+
+def _next_ids(model: type[models.Model], count: int, connection) -> list[int]:
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # AUTOINCREMENT keeps the highest id ever used in sqlite_sequence; the write lock
+            # taken by the insert that follows makes a concurrent writer fail, not collide.
+            cursor.execute("SELECT MAX(seq) FROM sqlite_sequence WHERE name = %s", [table])
+            seq = cursor.fetchone()[0] or 0
+            cursor.execute(f"SELECT MAX(id) FROM {connection.ops.quote_name(table)}")
+            start = max(seq, cursor.fetchone()[0] or 0) + 1
+            return list(range(start, start + count))
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                       "FROM generate_series(1, %s)", [table, count])
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _executemany(model: type[models.Model], fields: list, rows: list[list], connection,
+                 chunk: int = 2000) -> None:
+    names = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {connection.ops.quote_name(model._meta.db_table)} ({names}) " \
+          f"VALUES ({marks})"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            cursor.executemany(sql, rows[start:start + chunk])
+
+
+def insert_new_records(records: list[models.Model], user) -> None:
+    """Insert new *records* of one model, and their creation ("+") rows in the model's
+    history by *user*, with ``executemany``. Each value goes through its field's own
+    conversion — encrypted fields encrypt, blind indexes are computed — exactly as a save
+    would; only the per-object ORM machinery is skipped. Records get their primary keys.
+    Call inside a transaction, after validating the records."""
+    if not records:
+        return
+    model = type(records[0])
+    connection = connections[router.db_for_write(model)]
+    if connection.vendor not in ("sqlite", "postgresql"):  # pragma: no cover
+        bulk_create_with_history(records, model, default_user=user)
+        return
+    for record, pk in zip(records, _next_ids(model, len(records), connection), strict=True):
+        record.pk = pk
+    fields = list(model._meta.concrete_fields)
+    prepare = _preparers(fields, connection)
+    now = timezone.now()  # one batch, one moment: auto_now(_add) fields all take it
+    stamped = {f.attname for f in fields if getattr(f, "auto_now", False)
+               or getattr(f, "auto_now_add", False)}
+    rows = []
+    for record in records:
+        known = getattr(record, "_blind_digests", {})  # from identity_digests()
+        row = []
+        for field, convert in zip(fields, prepare, strict=True):
+            if field.attname in stamped:
+                setattr(record, field.attname, now)
+                value = now
+            elif field.attname in known:
+                value = known[field.attname]
+                setattr(record, field.attname, value)
+            else:
+                value = field.pre_save(record, True)
+            row.append(value if convert is None else convert(value))
+        rows.append(row)
+    _executemany(model, fields, rows, connection)
+    history = getattr(model, "history", None)
+    if history is None:
+        return
+    _insert_history(history.model, records, user, connection)
+
+
+def _insert_history(history_model, records, user, connection) -> None:
+    now = timezone.now()
+    fixed = {"history_date": now, "history_type": "+",
+             "history_user_id": user.pk if user else None, "history_change_reason": None}
+    fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
+    prepare = _preparers(fields, connection)
+    rows = []
+    for record in records:
+        row = []
+        for field, convert in zip(fields, prepare, strict=True):
+            value = fixed[field.attname] if field.attname in fixed \
+                else getattr(record, field.attname)
+            row.append(value if convert is None else convert(value))
+        rows.append(row)
+    _executemany(history_model, fields, rows, connection)
+
+
+def prepare_people(membership: Membership, people: list[dict]
+                   ) -> tuple[list[Person], dict[int, dict[str, list[str]]]]:
+    """Unsaved persons of the acting organisation built from *people*, and the problems of
+    each (position -> field -> messages): the checks :func:`register_people_bulk` makes."""
+    persons, errors = [], {}
+    for position, fields in enumerate(people):
+        person = Person(organisation=membership.organisation, registered_by=membership.user,
+                        **fields)
+        problems = record_problems(person)
+        if problems:
+            errors[position] = problems
+        persons.append(person)
+    return persons, errors
+
+
+def record_problems(record: models.Model) -> dict[str, list[str]]:
+    """The field checks of a batch write and the model's own rules (``clean``), as
+    field -> messages (empty when valid)."""
+    # Checked already by a prepare_… function; the batch writers take such records as
+    # they are (changing a prepared record before writing it is the caller's error).
+    if getattr(record, "_batch_checked", False):
+        return {}
+    try:
+        quick_check(record)
+        record.clean()
+    except ValidationError as exc:
+        return exc.message_dict
+    record._batch_checked = True
+    return {}
+
+
+def keyed(errors: dict[int, dict[str, list[str]]]) -> ValidationError:
+    """Per-record problems as one ``ValidationError`` keyed ``"<position>.<field>"``."""
+    return ValidationError({f"{position}.{name}": messages
+                            for position, fields in errors.items()
+                            for name, messages in fields.items()})
+
+
+@transaction.atomic
+def register_people_bulk(membership: Membership, people: list[dict] | list[Person]
+                         ) -> list[Person]:
+    """Register many persons for the acting organisation at once (imports): the access rule
+    and field checks of :func:`register_person`, identity fields encrypted, blind indexes and
+    history rows written. *people* are field dicts, or the unsaved persons of
+    :func:`prepare_people` (checked again). Raises ``ValidationError`` keyed
+    ``"<position>.<field>"`` when any is invalid — then nothing is written."""
+    access.require(membership, Action.CREATE, Person)
+    if people and isinstance(people[0], Person):
+        persons = list(people)
+        errors = {}
+        for position, person in enumerate(persons):
+            if person.pk is not None or person.organisation_id != membership.organisation_id:
+                raise ValueError("register_people_bulk takes new persons of the acting "
+                                 "organisation")
+            problems = record_problems(person)
+            if problems:
+                errors[position] = problems
+    else:
+        persons, errors = prepare_people(membership, people)  # type: ignore[arg-type]
+    if errors:
+        raise keyed(errors)
+    insert_new_records(persons, membership.user)
+    return persons
+
+
+def identity_digests(persons: list[Person]) -> list[dict[str, str]]:
+    """The blind-index digests of each unsaved person (``name_index``, ``birth_date_index``,
+    ``identity_number_index``, ``phone_index``; "" when empty), computed as a save computes
+    them — to compare registrations with each other and with the register, never in
+    plaintext. Kept on the person, so that writing it does not compute them again."""
+    indexes = [f for f in Person._meta.concrete_fields if isinstance(f, BlindIndexField)]
+    found = []
+    for person in persons:
+        digests = {f.attname: f.digest_for(*(getattr(person, s) for s in f.sources))
+                   for f in indexes}
+        person._blind_digests = digests
+        found.append(digests)
+    return found
+
+
+def registered_matches(membership: Membership, persons: list[Person],
+                       digests: list[dict[str, str]] | None = None, chunk: int = 500
+                       ) -> dict[int, list[duplicates.Candidate]]:
+    """Possible duplicates among the organisation's persons for many unsaved *persons* at
+    once (position -> candidates). One indexed query per *chunk* finds the rows whose
+    name, identity number or phone is already known; only those are then described by
+    :func:`registration_candidates`, the check of a single registration. *digests*: from
+    :func:`identity_digests`, if the caller has them."""
+    access.require(membership, Action.VIEW, Person)
+    wanted = digests if digests is not None else identity_digests(persons)
+    indexes = ("name_index", "identity_number_index", "phone_index")
+    found: dict[int, list[duplicates.Candidate]] = {}
+    register = access.visible(membership, Person.objects.current())
+    for start in range(0, len(persons), chunk):
+        part = wanted[start:start + chunk]
+        query = models.Q()
+        for name in indexes:
+            values = {w[name] for w in part if w[name]}
+            if values:
+                query |= models.Q(**{f"{name}__in": values})
+        if not query:
+            continue
+        known = {(name, value) for row in register.filter(query).values_list(*indexes)
+                 for name, value in zip(indexes, row, strict=True) if value}
+        for offset, digest in enumerate(part):
+            if any((name, digest[name]) in known for name in indexes if digest[name]):
+                position = start + offset
+                candidates = registration_candidates(membership, persons[position])
+                if candidates:
+                    found[position] = candidates
+    return found

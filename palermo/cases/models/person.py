@@ -7,16 +7,74 @@ demographic facts that analysis may use.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from palermo.cases.answers import htcds_answers
 from palermo.core.fields import BlindIndexField, EncryptedDateField, EncryptedTextField
+from palermo.core.languages import language_choices
+from palermo.core.reference_data import read_countries
 
 NAME_SOURCES = ("given_name", "middle_name", "family_name")
 LISTING_DEFERRED = ("aliases", "birth_date", "phone", "email", "address", "identity_number")
+
+
+@lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    # The reference file the countries table is loaded from: no query to validate or label.
+    return {row["alpha3"]: row["name"] for row in read_countries()}
+
+
+REFERENCES = {"countries": _country_names, "languages": lambda: dict(language_choices())}
+
+
+class CodeListField(models.JSONField):
+    """A list of reference codes — ISO 3166 alpha-3 countries or ISO 639-3 languages —
+    stored as codes and shown with their names (history, export). An empty list means none
+    recorded."""
+
+    def __init__(self, *args, reference: str = "countries", **kwargs):
+        self.reference = reference
+        kwargs.setdefault("default", list)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["reference"] = self.reference
+        kwargs.pop("default", None)
+        kwargs.pop("blank", None)
+        return name, path, args, kwargs
+
+    def options(self) -> dict[str, str]:
+        """code -> name of every allowed code."""
+        return REFERENCES[self.reference]()
+
+    def validate(self, value, model_instance):
+        super().validate(value, model_instance)
+        if value in (None, ""):
+            return
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(_("Expected a list of codes."), code="invalid")
+        unknown = [v for v in value if v not in self.options()]
+        if unknown:
+            message = (_("Not ISO 3166 alpha-3 country codes: %(codes)s")
+                       if self.reference == "countries"
+                       else _("Not ISO 639-3 language codes known to Palermo: %(codes)s"))
+            raise ValidationError(message, params={"codes": ", ".join(unknown)},
+                                  code="invalid_choice")
+        if len(set(value)) != len(value):
+            raise ValidationError(_("A code is given twice."), code="duplicate")
+
+    def labels(self, value) -> list[str]:
+        """Display names of a stored list."""
+        names = self.options()
+        return [names.get(v, v) for v in value or []]
 
 
 class PersonQuerySet(models.QuerySet):
@@ -63,8 +121,13 @@ class Person(models.Model):
     # Plain demographic facts
     gender = models.CharField(_("gender"), max_length=40, blank=True,
                               choices=htcds_answers("prs_Gender"))
+    # The main citizenship feeds the statistics (CaseFact keeps one, as the CTDC does); a
+    # person may hold others (HTCDS prs_Citizenship is a multi-select).
     citizenship = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True,
                                     blank=True, related_name="+", verbose_name=_("citizenship"))
+    other_citizenships = CodeListField(_("other citizenships"), reference="countries")
+    languages = CodeListField(_("languages spoken"), reference="languages",
+                              help_text=_("Languages the person can be interviewed in"))
     education = models.CharField(_("highest level of education"), max_length=60, blank=True,
                                  choices=htcds_answers("prs_HighestLevelOfEducation"))
     marital_status = models.CharField(_("marital status"), max_length=40, blank=True,
@@ -108,6 +171,37 @@ class Person(models.Model):
         if self.erased_at:
             return _("(identity erased)")
         return " ".join(p for p in (self.given_name, self.middle_name, self.family_name) if p)
+
+    @property
+    def citizenships(self) -> list[str]:
+        """Every citizenship as ISO alpha-3 codes, the main one first."""
+        main = [self.citizenship_id] if self.citizenship_id else []
+        return main + [c for c in self.other_citizenships or [] if c not in main]
+
+    @citizenships.setter
+    def citizenships(self, codes: list[str]) -> None:
+        """Set every citizenship at once from ISO alpha-3 codes, the main one first."""
+        codes = list(dict.fromkeys(str(c).strip().upper() for c in codes or [] if c))
+        self.citizenship_id = codes[0] if codes else None
+        self.other_citizenships = codes[1:]
+
+    @property
+    def citizenship_names(self) -> list[str]:
+        """Every citizenship by name, the main one first."""
+        return self._meta.get_field("other_citizenships").labels(self.citizenships)
+
+    @property
+    def language_names(self) -> list[str]:
+        return self._meta.get_field("languages").labels(self.languages)
+
+    def clean(self) -> None:
+        others = self.other_citizenships or []
+        if others and not self.citizenship_id:
+            raise ValidationError({"citizenship": _(
+                "Choose the main citizenship; the others are recorded besides it.")})
+        if self.citizenship_id and self.citizenship_id in others:
+            raise ValidationError({"other_citizenships": _(
+                "The main citizenship is listed again among the others.")})
 
     @property
     def reference(self) -> str:
