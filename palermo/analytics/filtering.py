@@ -20,8 +20,23 @@ CONVENTIONS = [("", _("As printed")), ("ctm", _("CTM: % of known (multi-response
                ("ctdc", _("CTDC: % of persons with information on the group"))]
 
 
+def period_problems(date_from, date_to) -> dict[str, str]:
+    """Why a period may not be used by a reader without the real counts, by field.
+
+    Two tables whose periods differ by a day differ by the persons of that day: subtracting
+    them would single out a few persons with every variable of the table. Such readers
+    choose whole calendar years (from 1 January, to 31 December)."""
+    problems = {}
+    if date_from and (date_from.month, date_from.day) != (1, 1):
+        problems["date_from"] = _("Choose a period of whole years: start on 1 January.")
+    if date_to and (date_to.month, date_to.day) != (12, 31):
+        problems["date_to"] = _("Choose a period of whole years: end on 31 December.")
+    return problems
+
+
 class TableFilterForm(forms.Form):
-    """Period, organisations, client categories, convention and column grouping."""
+    """Period, organisations, client categories, convention and column grouping.
+    ``whole_years`` (readers without the real counts) allows only periods of whole years."""
 
     date_from = forms.DateField(label=_("Cases opened from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
@@ -33,8 +48,9 @@ class TableFilterForm(forms.Form):
     convention = forms.ChoiceField(label=_("Percentages"), required=False, choices=CONVENTIONS)
     by = forms.ChoiceField(label=_("Columns"), required=False, choices=GROUPINGS)
 
-    def __init__(self, data=None, *, organisations=(), **kwargs):
+    def __init__(self, data=None, *, organisations=(), whole_years: bool = False, **kwargs):
         super().__init__(data, **kwargs)
+        self.whole_years = whole_years
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
 
     def clean(self):
@@ -43,6 +59,9 @@ class TableFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", ValidationError(_("The end is before the start."),
                                                       code="order"))
+        if self.whole_years:
+            for name, message in period_problems(start, end).items():
+                self.add_error(name, ValidationError(message, code="whole_years"))
         return cleaned
 
     def filters(self) -> Filters:

@@ -67,6 +67,11 @@ class Block:
     multi: bool
     rows: list[Row]
     denominators: list[int]
+    # Per column: persons with no known value, and persons with a known value that no printed
+    # row holds. Never printed, but a reader can work them out (N minus the printed rows, or
+    # from a percentage), so disclosure control protects them like any count.
+    missing: list[int] = field(default_factory=list)
+    unprinted: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -245,8 +250,11 @@ def _compute(plan: _Plan, facts: Facts, filters: Filters, convention: str) -> Ta
         rows = [Row(label, [int(v) for v in values],
                     [percent(int(v), int(d)) for v, d in zip(values, denominators, strict=True)],
                     is_other) for label, values, is_other in printed]
+        unprinted = other if not (row.other_label and other.sum() > 0) else 0 * other
         blocks.append(Block(row.name, row.label, row.multi_response, rows,
-                            [int(d) for d in denominators]))
+                            [int(d) for d in denominators],
+                            missing=[int(n - k) for n, k in zip(column_n, known_n, strict=True)],
+                            unprinted=[int(v) for v in unprinted]))
     return Table(spec=spec, convention=convention, by=plan.columns, filters=filters,
                  columns=labels, column_n=[int(v) for v in column_n], total_n=total_n,
                  blocks=blocks)

@@ -98,7 +98,8 @@ def _serialise(p: publication.Published) -> dict:
 @router.get("/tables/{key}", response={200: TableOut, 403: Error, 404: Error,
                                        422: FilterProblems})
 def get_table(request, key: str):
-    """One table. Query parameters: ``date_from``, ``date_to`` (YYYY-MM-DD, case opened),
+    """One table. Query parameters: ``date_from``, ``date_to`` (YYYY-MM-DD, case opened;
+    whole years unless the reader sees the real counts),
     ``organisation`` (id, repeatable), ``client_category`` (repeatable), ``convention``
     (ctm|ctdc), ``by`` (all, origin_region, destination_region, year, organisation,
     sex_age)."""
@@ -107,14 +108,14 @@ def get_table(request, key: str):
         spec = get_spec(key)
     except KeyError:
         return Status(404, {"detail": f"No table {key!r}."})
+    real = publication.sees_real_counts(request.membership, scope_orgs)
     form = TableFilterForm(request.GET if request.GET else QueryDict(),
-                           organisations=organisation_choices(scope_orgs))
+                           organisations=organisation_choices(scope_orgs), whole_years=not real)
     if not form.is_valid():
         return Status(422, {"detail": "invalid", "fields": {
             name: [str(e) for e in errors] for name, errors in form.errors.items()}})
     table = build_table(spec, form.filters(), scope_orgs=scope_orgs, **form.options())
-    published = publication.publish(
-        table, real_counts=publication.sees_real_counts(request.membership, scope_orgs))
+    published = publication.publish(table, real_counts=real)
     body = _serialise(published)
     log_export([published], json.dumps(body, sort_keys=True, default=str), "json",
                channel="api", membership=request.membership)

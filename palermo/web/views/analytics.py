@@ -24,7 +24,9 @@ def _spec(key: str) -> TableSpec:
 
 
 def _form(request, scope_orgs) -> TableFilterForm:
-    return TableFilterForm(request.GET or None, organisations=organisation_choices(scope_orgs))
+    return TableFilterForm(
+        request.GET or None, organisations=organisation_choices(scope_orgs),
+        whole_years=not publication.sees_real_counts(request.membership, scope_orgs))
 
 
 def _published(request, specs: list[TableSpec], form: TableFilterForm, scope_orgs):

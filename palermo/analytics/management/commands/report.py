@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from palermo.analytics import publication
 from palermo.analytics.engine import Filters
 from palermo.analytics.exports import export_tables
+from palermo.analytics.filtering import period_problems
 from palermo.analytics.specs import get_spec, shipped_specs
 from palermo.analytics.tables import build_tables
 
@@ -111,11 +112,18 @@ class Command(BaseCommand):
             except PermissionDenied as exc:
                 raise CommandError(f"--as {options['as_user']}: this user sees no "
                                    "statistics") from exc
+            if org is not None and scope_orgs is not None and org not in scope_orgs:
+                raise CommandError(f"--org {options['org']}: {options['as_user']} may not "
+                                   "count this organisation's facts")
             allowed = publication.sees_real_counts(membership, scope_orgs)
             if options["unsuppressed"] and not allowed:
                 raise CommandError(f"--as {options['as_user']}: this user may not see the "
                                    "real counts")
             real = allowed and options["unsuppressed"]
+        if not real:
+            problems = period_problems(filters.date_from, filters.date_to)
+            if problems:
+                raise CommandError("--from/--to: " + " ".join(str(m) for m in problems.values()))
         tables = build_tables(specs, filters, scope_orgs=scope_orgs,
                               convention=options["convention"], by=by)
         published = [publication.publish(table, real_counts=real) for table in tables]
