@@ -1,11 +1,14 @@
-"""Return and reintegration endpoints: start, advance step by step, plan, ledger."""
+"""Return and reintegration endpoints: start, advance step by step, plan, ledger, receipts."""
 
 from __future__ import annotations
 
+import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from ninja import Router, Status
+from django.http import FileResponse, Http404
+from ninja import File, Router, Status
+from ninja.files import UploadedFile
 
 from palermo.api.common import REFUSED, problems, visible_case
 from palermo.api.schemas_cases import (
@@ -19,11 +22,12 @@ from palermo.api.schemas_cases import (
     ReturnStart,
 )
 from palermo.cases import returns
-from palermo.cases.models import Return
+from palermo.cases.models import Disbursement, Return
 from palermo.core import access
-from palermo.core.models import Country
+from palermo.core.models import AccessLog, Country
 
 router = Router(tags=["return and reintegration"])
+RECEIPT_FILE = File(..., description="The receipt: a scan or photo, at most 5 MB")
 
 
 def _out(journey: Return) -> dict:
@@ -44,11 +48,10 @@ def start(request, case_id: int, body: ReturnStart):
     if country is None:
         return problems(ValidationError({"country_id": ["Not an ISO 3166 alpha-3 code."]}))
     try:
-        journey = returns.start(request.membership, case, country)
+        journey = returns.start(request.membership, case, country,
+                                budget=Decimal(str(body.budget)), currency=body.currency)
     except ValidationError as exc:
         return problems(exc)
-    journey.budget, journey.currency = Decimal(str(body.budget)), body.currency
-    journey.save(update_fields=["budget", "currency"])
     return Status(201, _out(journey))
 
 
@@ -92,3 +95,45 @@ def disburse(request, return_id: int, body: DisbursementIn):
     except ValidationError as exc:
         return problems(exc)
     return Status(201, item)
+
+
+def _disbursement(request, return_id: int, disbursement_id: int) -> Disbursement:
+    """A payment of a return the member may see: 403 for roles that never see cases, 404
+    for another organisation's (or another return's)."""
+    return access.get_visible(request.membership, Disbursement.objects.select_related(
+        "journey__case"), pk=disbursement_id, journey_id=return_id)
+
+
+@router.post("/returns/{return_id}/disbursements/{disbursement_id}/receipt",
+             response={200: DisbursementOut, 422: Problems, **REFUSED})
+def upload_receipt(request, return_id: int, disbursement_id: int,
+                   file: UploadedFile = RECEIPT_FILE):
+    """Attach the receipt of a payment (multipart field ``file``, at most 5 MB). It is
+    stored encrypted; a second upload replaces the first."""
+    item = _disbursement(request, return_id, disbursement_id)
+    try:
+        # Read one byte past the limit at most: the domain refuses what is too large.
+        return returns.attach_receipt(request.membership, item, file.name or "",
+                                      file.read(returns.RECEIPT_LIMIT + 1))
+    except ValidationError as exc:
+        return problems(exc)
+
+
+@router.get("/returns/{return_id}/disbursements/{disbursement_id}/receipt",
+            response={200: None, **REFUSED})
+def download_receipt(request, return_id: int, disbursement_id: int):
+    """The receipt file, decrypted (404 when the payment has none). Every download is
+    written to the access log."""
+    item = _disbursement(request, return_id, disbursement_id)
+    return receipt_download(returns.open_receipt(request.membership, item,
+                                                 channel=AccessLog.Channel.API))
+
+
+def receipt_download(receipt: returns.Receipt | None) -> FileResponse:
+    """A decrypted receipt as a file download, never cached; 404 when there is none."""
+    if receipt is None:
+        raise Http404
+    response = FileResponse(io.BytesIO(receipt.content), as_attachment=True,
+                            filename=receipt.name, content_type=receipt.content_type)
+    response["Cache-Control"] = "no-store"
+    return response

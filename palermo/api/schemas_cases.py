@@ -268,3 +268,5 @@ class DisbursementOut(Schema):
     kind: str
     purpose: str
     override_reason: str
+    receipt_name: str = Field("", description="File name of the receipt; empty when none. "
+                              "The file itself: GET …/disbursements/{id}/receipt")

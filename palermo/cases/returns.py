@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import mimetypes
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -13,26 +15,60 @@ from django.utils.translation import gettext as _
 
 from palermo.cases import followups
 from palermo.cases.facts import age_on
-from palermo.cases.models import Case, Disbursement, ReintegrationPlan, Return
+from palermo.cases.models import (
+    Case,
+    Disbursement,
+    ReintegrationAction,
+    ReintegrationPlan,
+    Return,
+)
 from palermo.cases.models.returns import STEPS
 from palermo.cases.saving import validated_save
 from palermo.core import access
 from palermo.core.access import Action
+from palermo.core.audit import log_access
 from palermo.core.models import Country, Membership
 
 RECEIPT_LIMIT = 5 * 1024 * 1024  # bytes
 
 
 @transaction.atomic
-def start(membership: Membership, case: Case, country: Country) -> Return:
-    """The person has expressed interest in returning to *country*."""
+def start(membership: Membership, case: Case, country: Country, *,
+          budget: Decimal = Decimal("0"), currency: str = "EUR") -> Return:
+    """The person has expressed interest in returning to *country*; *budget* is their
+    reintegration entitlement."""
     access.require(membership, Action.CHANGE, case)
     if Return.objects.filter(case=case).exists():
         raise ValidationError({"case": _("This case already has a return.")})
-    journey = Return(case=case, country=country)
+    journey = Return(case=case, country=country, budget=budget,
+                     currency=currency.strip().upper())
     journey._history_user = membership.user
     validated_save(journey)
     return journey
+
+
+@transaction.atomic
+def set_budget(membership: Membership, journey: Return, budget: Decimal,
+               currency: str) -> Return:
+    """Change the returnee's reintegration budget (the change is kept in the history)."""
+    access.require(membership, Action.CHANGE, journey)
+    journey.budget, journey.currency = budget, currency.strip().upper()
+    journey._history_user = membership.user
+    validated_save(journey)
+    return journey
+
+
+def next_step(journey: Return) -> str | None:
+    """The step *journey* may move to next, or None once it is finished."""
+    if journey.step in (Return.Step.COMPLETED, Return.Step.UNABLE):
+        return None
+    return STEPS[STEPS.index(journey.step) + 1]
+
+
+def requirements(journey: Return, step: str) -> dict[str, str]:
+    """What is still missing before *journey* may enter *step* (field -> message): the same
+    check :func:`advance` makes, for pages to say what the next step needs."""
+    return _requirements(journey, step)
 
 
 def is_child(journey: Return, today: dt.date | None = None) -> bool:
@@ -124,11 +160,7 @@ def disburse(membership: Membership, journey: Return, *, amount: Decimal, kind: 
     item = Disbursement(journey=locked, amount=amount, kind=kind, purpose=purpose,
                         paid_on=paid_on or timezone.localdate(), recorded_by=membership.user)
     if receipt is not None:
-        name, content = receipt
-        if len(content) > RECEIPT_LIMIT:
-            raise ValidationError({"receipt": _("A receipt may be at most 5 MB.")})
-        item.receipt_name = name
-        item.receipt = base64.b64encode(content).decode("ascii")
+        _put_receipt(item, *receipt)
     if amount > locked.balance():
         if not access.can(membership, Action.APPROVE, locked):
             raise PermissionDenied(_("This payment exceeds the balance: a supervisor must "
@@ -144,6 +176,68 @@ def disburse(membership: Membership, journey: Return, *, amount: Decimal, kind: 
     return item
 
 
+def _put_receipt(item: Disbursement, name: str, content: bytes) -> None:
+    """Keep the receipt on *item*; the field encrypts it (AES-GCM) when saved."""
+    if not content:
+        raise ValidationError({"receipt": _("The receipt file is empty.")})
+    if len(content) > RECEIPT_LIMIT:
+        raise ValidationError({"receipt": _("A receipt may be at most 5 MB.")})
+    # Only the file's own name: a browser may send a path, which says where it was kept.
+    name = name.replace("\\", "/").rsplit("/", 1)[-1].strip()[:200] or "receipt"
+    item.receipt_name = name
+    item.receipt = base64.b64encode(content).decode("ascii")
+
+
+@transaction.atomic
+def attach_receipt(membership: Membership, item: Disbursement, name: str,
+                   content: bytes) -> Disbursement:
+    """Attach (or replace) the receipt of a payment already recorded. Stored encrypted."""
+    access.require(membership, Action.CHANGE, item)
+    _put_receipt(item, name, content)
+    item._history_user = membership.user
+    validated_save(item)
+    return item
+
+
+@transaction.atomic
+def add_action(membership: Membership, plan: ReintegrationPlan, *, description: str,
+               due_on: dt.date | None = None) -> ReintegrationAction:
+    """Add an action to the reintegration plan."""
+    access.require(membership, Action.CHANGE, plan)
+    action = ReintegrationAction(plan=plan, description=description, due_on=due_on)
+    validated_save(action)
+    return action
+
+
+@transaction.atomic
+def record_action_done(membership: Membership, action: ReintegrationAction,
+                       done_on: dt.date | None = None) -> ReintegrationAction:
+    """Mark an action of the plan as done (today unless *done_on* is given)."""
+    access.require(membership, Action.CHANGE, action)
+    action.done_on = done_on or timezone.localdate()
+    validated_save(action)
+    return action
+
+
 def receipt_content(item: Disbursement) -> bytes:
     """The receipt's bytes (decrypted)."""
     return base64.b64decode(item.receipt) if item.receipt else b""
+
+
+@dataclass(frozen=True)
+class Receipt:
+    name: str
+    content_type: str
+    content: bytes
+
+
+def open_receipt(membership: Membership, item: Disbursement, *,
+                 channel: str) -> Receipt | None:
+    """The receipt of *item*, decrypted, for someone who may see the case; the opening is
+    written to the access log. None when the payment has no receipt."""
+    access.require(membership, Action.VIEW, item)
+    if not item.receipt_name:
+        return None
+    log_access(membership, item, action="receipt", channel=channel)
+    content_type = mimetypes.guess_type(item.receipt_name)[0] or "application/octet-stream"
+    return Receipt(item.receipt_name, content_type, receipt_content(item))

@@ -30,6 +30,7 @@ from palermo.web.forms_case_parts import (
     ServiceForm,
 )
 from palermo.web.views.submit import submitted
+from palermo.web.widgets import cached_widgets, fast_selects
 
 SERVICE_LABELS = dict(Service.Type.choices)
 
@@ -43,7 +44,7 @@ def case_to_change(request, pk: int) -> Case:
     return case
 
 
-def _form_page(request, case: Case, form, title: str, action_url: str, submit: str):
+def form_page(request, case: Case, form, title: str, action_url: str, submit: str):
     """The small page showing a form of the case again, with its errors."""
     return render(request, "web/cases/parts/form.html", {
         "case": case, "form": form, "title": title, "action_url": action_url,
@@ -76,15 +77,19 @@ def detail_parts(membership: Membership, case: Case, may_change: bool) -> dict[s
         "feedback__service"))
     screenings = access.visible(membership, case.screenings.select_related(
         "decided_by", "approved_by"))
+    forms = {"consent_form": ConsentForm(), "service_form": ServiceForm(),
+             "referral_form": ReferralForm(acting_for=membership.organisation),
+             "follow_up_form": FollowUpAddForm()}
+    fast_selects(forms["consent_form"], ["organisation"])
+    fast_selects(forms["service_form"], ["provider"])
+    fast_selects(forms["referral_form"], ["to_organisation"])
+    cached_widgets(*forms.values())
     return {
         "parts": True, "screenings": screenings,
         "may_approve": access.can(membership, Action.APPROVE, case),
         "consents": consents, "services": services,
         "case_referrals": case_referrals, "follow_ups": follow_ups,
-        "consent_form": ConsentForm(), "service_form": ServiceForm(),
-        "referral_form": ReferralForm(acting_for=membership.organisation),
-        "follow_up_form": FollowUpAddForm(),
-        "scheduled": FollowUp.Status.SCHEDULED,
+        "scheduled": FollowUp.Status.SCHEDULED, **forms,
     }
 
 
@@ -100,7 +105,7 @@ def consent_add(request, pk: int):
     if saved:
         messages.success(request, _("Consent decision recorded."))
         return _back_to_case(case, "consent-title")
-    return _form_page(request, case, form, _("Record a consent decision"),
+    return form_page(request, case, form, _("Record a consent decision"),
                       reverse("web:case_consent_add", args=[case.pk]),
                       _("Record the decision"))
 
@@ -114,7 +119,7 @@ def service_add(request, pk: int):
     if saved:
         messages.success(request, _("Service added."))
         return _back_to_case(case, "services-title")
-    return _form_page(request, case, form, _("Add a service"),
+    return form_page(request, case, form, _("Add a service"),
                       reverse("web:case_service_add", args=[case.pk]), _("Add the service"))
 
 
@@ -130,7 +135,7 @@ def service_change(request, pk: int, sid: int):
         messages.success(request, _("Service %(service)s saved.") % {
             "service": service.get_type_display()})
         return _back_to_case(case, "services-title")
-    return _form_page(request, case, form,
+    return form_page(request, case, form,
                       _("Change the service: %(service)s") % {
                           "service": service.get_type_display()},
                       reverse("web:case_service_change", args=[case.pk, service.pk]),
@@ -151,7 +156,7 @@ def referral_send(request, pk: int):
         messages.success(request, _("Case referred to %(organisation)s.") % {
             "organisation": referral.to_organisation})
         return _back_to_case(case, "referrals-title")
-    return _form_page(request, case, form, _("Refer the case"),
+    return form_page(request, case, form, _("Refer the case"),
                       reverse("web:case_referral_send", args=[case.pk]), _("Refer"))
 
 
@@ -244,7 +249,7 @@ def follow_up_add(request, pk: int):
     if saved:
         messages.success(request, _("Follow-up added."))
         return _back_to_case(case, "follow-ups-title")
-    return _form_page(request, case, form, _("Add a follow-up"),
+    return form_page(request, case, form, _("Add a follow-up"),
                       reverse("web:case_follow_up_add", args=[case.pk]),
                       _("Add the follow-up"))
 

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from palermo.cases import casework
@@ -20,13 +21,17 @@ from palermo.core.history import field_changes
 from palermo.core.models import Country
 from palermo.web.forms_cases import CaseEditForm, CaseFilterForm, CaseForm, EventForm, NoteForm
 from palermo.web.views import case_parts
+from palermo.web.views import returns as return_pages
 from palermo.web.views.submit import submitted
+from palermo.web.widgets import cached_widgets
 
 
 def _case(request, pk: int) -> Case:
-    """The case if the member may see it: 403 for roles that never do, 404 elsewhere."""
-    return access.get_visible(request.membership,
-                              Case.objects.select_related("person", "assigned_to"), pk=pk)
+    """The case if the member may see it: 403 for roles that never do, 404 elsewhere. What
+    the case page shows of the case's own relations comes in the same query."""
+    return access.get_visible(request.membership, Case.objects.select_related(
+        "person", "assigned_to", "organisation", "origin_country",
+        "identification_country"), pk=pk)
 
 
 @login_required
@@ -66,10 +71,18 @@ def case_create(request):
 
 @login_required
 def case_detail(request, pk: int):
-    """The case page. Every opening is written to the access log."""
+    """The case page. Every opening is written to the access log. Its cost is pinned by
+    tests/web/test_case_page_speed.py: one query per section, none per row; the history is
+    loaded on demand (:func:`case_history`)."""
     case = _case(request, pk)
     log_access(request.membership, case)
     may_change = access.can(request.membership, Action.CHANGE, case)
+    event_form = EventForm(auto_id="event_%s") if may_change else None
+    if event_form:
+        cached_widgets(event_form)
+    parts = case_parts.detail_parts(request.membership, case, may_change)
+    if parts["parts"]:  # the return belongs to the owning organisation, like the parts
+        parts.update(return_pages.return_part(request.membership, case))
     return render(request, "web/cases/detail.html", {
         "case": case, "may_change": may_change,
         "countries": _country_names(case), "answers": _answers(case),
@@ -77,9 +90,26 @@ def case_detail(request, pk: int):
         "events": access.visible(request.membership, case.events.select_related("country")),
         "notes": access.visible(request.membership, case.notes.select_related("author")),
         "note_form": NoteForm() if may_change else None,
-        "event_form": EventForm(auto_id="event_%s") if may_change else None,
-        "changes": field_changes(case),
-        **case_parts.detail_parts(request.membership, case, may_change)})
+        "event_form": event_form,
+        # Computed only if something reads it (the template does not: see case_history).
+        "changes": SimpleLazyObject(lambda: field_changes(case)),
+        **parts})
+
+
+HISTORY_PAGE = 50  # changes per page of the history
+
+
+@login_required
+def case_history(request, pk: int):
+    """Who changed which field of the case when, newest first, a page at a time. The case
+    page loads it with htmx when it scrolls into view; without JavaScript it is a page of
+    its own. Opening it is written to the access log."""
+    case = _case(request, pk)
+    log_access(request.membership, case, action="history")
+    page = Paginator(field_changes(case), HISTORY_PAGE).get_page(request.GET.get("page"))
+    template = ("web/cases/_history_rows.html" if request.htmx
+                else "web/cases/history.html")
+    return render(request, template, {"case": case, "page": page})
 
 
 @login_required
