@@ -70,6 +70,10 @@ class BenchData:
 
 Step = Callable[[BenchData], list[Figure]]
 
+# The bench's facts have no case behind them: their case keys lie far above any case id, so a
+# step that creates real cases (the HTCDS import) cannot collide with them.
+FACT_KEY_OFFSET = 10**12
+
 
 def _choice(rng, options, n):
     values, weights = options
@@ -111,7 +115,8 @@ def _chunk(rng, start: int, n: int, total: int, orgs: list[int], regions: dict) 
     for i in range(n):
         o, d = origin[i], destination[i]
         opened = dt.date(int(year[i]), 1, 1) + dt.timedelta(days=int(day[i]))
-        rows.append((start + i, f"{int(person[i]):032x}", int(org[i]), int(year[i]), opened,
+        rows.append((FACT_KEY_OFFSET + start + i, f"{int(person[i]):032x}", int(org[i]),
+                     int(year[i]), opened,
                      "Active", category[i], gender[i], age[i], o, education[i], o,
                      regions[o][0] if o else "", d, regions[d][1] if d else "",
                      f'["{d}"]' if d else "[]", kind[i], "", "", exploitation[i], "[]", "[]",

@@ -87,12 +87,32 @@ def test_ctdc_synthetic_export_has_the_27_columns(cast, sixty_cases, monkeypatch
                                                             "ctdc-global-synthetic")
 
 
-def test_ctdc_synthetic_export_refused_when_the_budget_is_spent(cast, sixty_cases):
+def test_ctdc_synthetic_export_refused_when_the_budget_is_spent(cast, sixty_cases,
+                                                               monkeypatch):
+    """A budget of 20 allows one release at epsilon 12, not a second at 10. (Epsilon 12 keeps
+    pac-synth's noisy record count of 60 persons well above zero; at epsilon 1 it falls below
+    zero in about one run of forty, and pac-synth refuses — see the next test.)"""
     from palermo.disclosure import BudgetExhausted
 
-    ctdc.export(cast.fatima, method="synthetic", epsilon=1.0)
+    monkeypatch.setenv("PALERMO_PRIVACY_BUDGET", "20")
+    ctdc.export(cast.fatima, method="synthetic", epsilon=12.0)
     with pytest.raises(BudgetExhausted):
-        ctdc.export(cast.fatima, method="synthetic", epsilon=0.5)
+        ctdc.export(cast.fatima, method="synthetic", epsilon=10.0)
+
+
+def test_a_refused_synthesis_is_a_clear_error_and_spends_nothing(cast, sixty_cases,
+                                                                   monkeypatch):
+    from palermo.analytics.models import PrivacyBudgetLedger
+    from palermo.disclosure import SynthesisRefused
+
+    def refuse(*args, **kwargs):
+        raise SynthesisRefused("pac-synth refused these data at epsilon 1.0")
+
+    monkeypatch.setattr(ctdc, "synthesise", refuse)
+    with pytest.raises(SynthesisRefused, match="refused"):
+        ctdc.export(cast.fatima, method="synthetic", epsilon=1.0)
+    assert not Release.objects.exists()
+    assert sum(PrivacyBudgetLedger.objects.values_list("spent_epsilon", flat=True)) == 0
 
 
 def test_ctdc_kanon_export_is_confirmed_by_pycanon(cast, sixty_cases):

@@ -15,6 +15,9 @@ from palermo.cases.models.returns import (
 )
 from palermo.cases.models.screening import Screening
 
-__all__ = ["Case", "CaseFact", "CaseInterview", "CaseNote", "ClientCategory", "Consent", "Disbursement",
-    "FollowUp", "NAME_SOURCES", "Person", "PersonQuerySet", "Referral", "ReintegrationAction",
-    "ReintegrationPlan", "Return", "Screening", "Service", "ServiceFeedback", "TraffickingEvent"]
+__all__ = [
+    "Case", "CaseFact", "CaseInterview", "CaseNote", "ClientCategory", "Consent",
+    "Disbursement", "FollowUp", "NAME_SOURCES", "Person", "PersonQuerySet", "Referral",
+    "ReintegrationAction", "ReintegrationPlan", "Return", "Screening", "Service",
+    "ServiceFeedback", "TraffickingEvent",
+]
