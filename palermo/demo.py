@@ -1,4 +1,6 @@
-"""Synthetic demo data: organisations, one user per role, and a few persons.
+"""Synthetic demo data: organisations, one user per role, persons and their cases, the
+shipped questionnaires with interviews and survey responses (:mod:`palermo.demo_forms`), and
+one organisation's core-indicator aggregates.
 
 Everything here is invented and marked as such. Passwords are random, printed once by
 ``palermo demo`` and never stored in plaintext.
@@ -9,16 +11,21 @@ from __future__ import annotations
 import datetime as dt
 import random
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from palermo import demo_forms
 from palermo.cases import referrals
 from palermo.cases.assistance import add_service, record_consent
 from palermo.cases.casework import open_case, update_case
 from palermo.cases.models import Case
 from palermo.cases.services import register_person
 from palermo.core.models import Membership, Organisation, Role, User
+from palermo.exchange import indicators
+from palermo.exchange.models import CoreIndicatorSubmission
+from palermo.questionnaires.models import Form, Invitation, Submission
 
 MARK = "Synthetic demo record — not a real person"
 
@@ -40,7 +47,9 @@ USERS = [
     ("fatima", "Fatima", "Supervisor", [("ngo_a", Role.SUPERVISOR)]),
     ("boris", "Boris", "Caseworker", [("ngo_b", Role.CASEWORKER)]),
     ("ingrid", "Ingrid", "Caseworker", [("ngo_c", Role.CASEWORKER)]),
-    ("emre", "Emre", "M&E Officer", [("ngo_a", Role.ME_OFFICER)]),
+    # Emre also reports the Mission's aggregate counts (it keeps no case records here).
+    ("emre", "Emre", "M&E Officer", [("ngo_a", Role.ME_OFFICER),
+                                     ("mission", Role.ME_OFFICER)]),
     ("chen", "Chen", "Analyst", [("hq", Role.ANALYST)]),
     ("dana", "Dana", "Donor", [("donor", Role.DONOR)]),
     ("root", "Root", "Administrator", [("hq", Role.ADMIN)]),
@@ -92,10 +101,10 @@ class Profile:
 
 
 PROFILES = {
-    "ngo_a": Profile(("NGA",), ("ITA", "ESP", "LBY", "MLI", "NGA", "NGA", "RUS"),
+    "ngo_a": Profile(("NGA",), ("ITA", "ESP", "LBY", "MLI", "NGA", "NGA", "RUS", "MYS"),
                      (("SexualExploitation", 55), ("ForcedLabour", 30), ("Servitude", 8),
                       ("ForcedBegging", 7))),
-    "ngo_b": Profile(("KGZ", "UZB", "TJK"), ("RUS", "KAZ", "TUR", "KGZ", "ARE"),
+    "ngo_b": Profile(("KGZ", "UZB", "TJK"), ("RUS", "KAZ", "TUR", "KGZ", "ARE", "KOR"),
                      (("ForcedLabour", 55), ("SexualExploitation", 35),
                       ("ForcedMarriage", 10))),
     "ngo_c": Profile(("NGA", "ROU", "UKR", "LTU", "VNM", "NOR"), ("NOR",),
@@ -106,6 +115,11 @@ MEANS = ["DebtBondage", "FalsePromises", "WithholdsDocuments", "PhysicalThreats"
 INDUSTRIES = ["A_AgricultureForestryAndFishing", "C_Manufacturing", "F_Construction",
               "I_AccommodationAndFoodServiceActivities", "T_ActivitiesOfHouseholdsAsEmployers"]
 STATUSES = ["Active"] * 3 + ["FollowUp"] * 3 + ["Closed"] * 3 + ["ClosedReferred"]
+# Every level the CTM table prints, most people with primary or secondary schooling.
+EDUCATION = ["PrimaryEducation"] * 4 + ["LowerSecondaryEducation"] * 4 + [
+    "UpperSecondaryEducation"] * 4 + ["PostSecondaryNonTertiaryEducation",
+                                      "BachelorsOrEquivalentLevel", "EarlyChildhoodEducation",
+                                      "Unknown", "Unknown", "DeclinedToAnswer"]
 
 
 def _pick_weighted(rng: random.Random, options) -> str:
@@ -125,8 +139,7 @@ def _person_with_cases(rng: random.Random, membership: Membership, profile: Prof
         birth_date=birth, gender="Feminine" if rng.random() < 0.75 else "Masculine",
         citizenships=_citizenships(rng, citizenship),
         languages=_languages(rng, citizenship),
-        education=rng.choice(["PrimaryEducation", "LowerSecondaryEducation",
-                              "UpperSecondaryEducation", "Unknown", "DeclinedToAnswer"]),
+        education=rng.choice(EDUCATION),
         phone=f"+000 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
         identity_number=f"DEMO-{rng.randint(100000, 999999)}", address=MARK)
     for episode in range(2 if rng.random() < 0.05 else 1):
@@ -199,29 +212,107 @@ def _password() -> str:
     return secrets.token_urlsafe(12)
 
 
+# Core indicators the Mission sends: persons it assisted before it used Palermo's case
+# records, per year, sex, age band and form of exploitation (the CTDC age bands).
+INDICATOR_YEARS = ("2022", "2023", "2024", "2025")
+INDICATOR_CELLS = [  # sex, age band, exploitation type, usual number of persons a year
+    ("female", "9--17", "SexualExploitation", 4), ("female", "18--20", "SexualExploitation", 14),
+    ("female", "21--23", "SexualExploitation", 18), ("female", "24--26", "SexualExploitation", 9),
+    ("female", "27--29", "ForcedLabour", 6), ("female", "30--38", "Servitude", 3),
+    ("male", "18--20", "ForcedLabour", 7), ("male", "21--23", "ForcedLabour", 11),
+    ("male", "9--17", "ForcedBegging", 2), ("unknown", "unknown", "Unknown", 1),
+]
+
+
+def add_core_indicators(membership: Membership, rng: random.Random) -> int:
+    """The organisation's yearly aggregates, sent as the API would send them (once).
+    Returns the number of count rows stored."""
+    if CoreIndicatorSubmission.objects.filter(organisation=membership.organisation).exists():
+        return 0
+    rows = [{"period": year, "sex": sex, "age_band": band, "exploitation_type": kind,
+             "citizenship": "NGA", "persons": max(1, usual + rng.randint(-usual // 3,
+                                                                        usual // 3))}
+            for year in INDICATOR_YEARS for sex, band, kind, usual in INDICATOR_CELLS]
+    result = indicators.submit_records(membership, rows, source="api",
+                                       note=f"{demo_forms.DATA_MARK}: 2022–2025 aggregates")
+    if result.problems:  # the demo's own rows must pass the validator
+        raise ValueError("Demo core indicators rejected: "
+                         + "; ".join(map(str, result.problems)))
+    return result.rows
+
+
+def _member(username: str, org: Organisation) -> Membership:
+    return Membership.objects.get(user__username=username, organisation=org)
+
+
+def add_modules(orgs: dict[str, Organisation], rng: random.Random,
+                loading: list | None = None) -> None:
+    """Questionnaires, interviews, survey responses and core indicators on top of the
+    organisations, users and cases. Skips whatever exists already."""
+    if loading is None:
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            loading = demo_forms.start_loading(pool)
+    versions = demo_forms.publish_instruments(_member("root", orgs["hq"]), loading)
+    amina, fatima, emre = (_member(name, orgs["ngo_a"]) for name in ("amina", "fatima",
+                                                                      "emre"))
+    demo_forms.add_interviews(amina, versions, rng)
+    demo_forms.add_staff_survey(emre, fatima, amina, versions.get("staff_survey"), rng)
+    demo_forms.add_surveys(emre, amina, versions, rng)
+    add_core_indicators(_member("emre", orgs["mission"]), rng)
+
+
 @transaction.atomic
 def build(persons_per_ngo: int = 100, seed: int = 2000) -> list[DemoLogin]:
     """Create the demo organisations, users (with fresh random passwords), persons and
-    their cases."""
-    orgs: dict[str, Organisation] = {}
-    for key, name, short, kind, country, parent, nrm in ORGANISATIONS:
-        orgs[key] = Organisation.objects.create(
-            name=name, short_name=short, type=kind, country_id=country,
-            parent=orgs.get(parent) if parent else None, is_referral_mechanism=nrm)
-    logins = []
-    for username, first, last, roles in USERS:
-        password = _password()
-        user = User.objects.create_user(username=username, password=password,
-                                        first_name=first, last_name=last)
-        for org_key, role in roles:
-            Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
-        logins.append(DemoLogin(username, password, "; ".join(
-            f"{Role(role).label} at {orgs[k]}" for k, role in roles)))
-    rng = random.Random(seed)
-    for org_key, username in CASEWORKERS.items():
-        membership = Membership.objects.get(user__username=username,
-                                            organisation=orgs[org_key])
-        for _ in range(persons_per_ngo):
-            _person_with_cases(rng, membership, PROFILES[org_key])
-    _referrals(rng, orgs)
+    their cases, then the questionnaires, responses and core indicators."""
+    # The instrument files are read in two threads while the cases are made (see
+    # demo_forms): most of that time is spent waiting for ODK Validate.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        loading = demo_forms.start_loading(pool)
+        orgs: dict[str, Organisation] = {}
+        for key, name, short, kind, country, parent, nrm in ORGANISATIONS:
+            orgs[key] = Organisation.objects.create(
+                name=name, short_name=short, type=kind, country_id=country,
+                parent=orgs.get(parent) if parent else None, is_referral_mechanism=nrm)
+        logins = []
+        for username, first, last, roles in USERS:
+            password = _password()
+            user = User.objects.create_user(username=username, password=password,
+                                            first_name=first, last_name=last)
+            for org_key, role in roles:
+                Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
+            logins.append(DemoLogin(username, password, "; ".join(
+                f"{Role(role).label} at {orgs[k]}" for k, role in roles)))
+        rng = random.Random(seed)
+        for org_key, username in CASEWORKERS.items():
+            membership = _member(username, orgs[org_key])
+            for _ in range(persons_per_ngo):
+                _person_with_cases(rng, membership, PROFILES[org_key])
+        _referrals(rng, orgs)
+        add_modules(orgs, rng, loading)
     return logins
+
+
+def summary() -> list[str]:
+    """What the demo install holds beyond persons and cases, and where to see it (printed
+    by ``palermo demo``, also when it keeps an existing install)."""
+    published = Form.objects.filter(versions__status="published").distinct().count()
+    staff = Form.objects.filter(name="staff_survey").first()
+    responses = Submission.objects.filter(status="submitted")
+    lines = [f"Forms: {published} published; "
+             f"{responses.filter(about_case=True).count()} case interviews, "
+             f"{responses.filter(about_case=False).count()} survey and test responses "
+             "(Forms, Survey results)."]
+    if staff is not None:
+        invited = Invitation.objects.filter(form=staff)
+        lines.append(f"Confidential staff survey: {invited.count()} invited, "
+                     f"{invited.filter(responded=True).count()} responded through Palermo, "
+                     f"{responses.filter(version__form=staff, author=None).count()} anonymous "
+                     "responses (results: fatima, emre, chen).")
+    counts = CoreIndicatorSubmission.objects.select_related("organisation")
+    for submission in counts:
+        lines.append(f"Core indicators: {submission.counts.count()} counts from "
+                     f"{submission.organisation} (/exchange/core-indicators/, emre acting for it).")
+    lines.append("Statistics: /reports/ (fatima: her organisation's real counts; chen and "
+                 "dana: all organisations, small counts hidden).")
+    return lines

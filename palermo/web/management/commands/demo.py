@@ -40,6 +40,8 @@ class Command(BaseCommand):
             for login in logins:
                 self.stdout.write(f"  {login.username:<{width}}  {login.password}  "
                                   f"({login.memberships})")
+        for line in demo.summary():  # not indented: the logins above are
+            self.stdout.write(line)
         if not settings.PALERMO_REQUIRE_2FA:
             self.stdout.write(self.style.WARNING(
                 "Two-factor sign-in is relaxed for this demo (palermo.env in the data "
