@@ -7,7 +7,6 @@ the author in the history, and rewrites the case's fact row — all in one trans
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -116,20 +115,6 @@ def add_event(membership: Membership, case: Case, **fields) -> TraffickingEvent:
 
 # -- Batches (imports) -------------------------------------------------------------------
 
-@contextmanager
-def _country_codes_read_once():
-    """``Case.clean`` reads the country codes on every call; a batch reads them once."""
-    from palermo.cases.models import case as case_module
-
-    codes = case_module._country_codes()
-    original = case_module._country_codes
-    case_module._country_codes = lambda: codes
-    try:
-        yield
-    finally:
-        case_module._country_codes = original
-
-
 def _numbers(organisation: Organisation, years: list[int]) -> list[str]:
     """Consecutive free case numbers, one per entry of *years*, in order."""
     following: dict[int, int] = {}
@@ -145,12 +130,11 @@ def _numbers(organisation: Organisation, years: list[int]) -> list[str]:
 def _case_problems(cases: list[Case]) -> dict[int, dict[str, list[str]]]:
     from palermo.cases.services import record_problems
 
-    errors = {}
-    with _country_codes_read_once():
-        for position, case in enumerate(cases):
-            problems = record_problems(case)
-            if problems:
-                errors[position] = problems
+    errors, memo = {}, {}
+    for position, case in enumerate(cases):
+        problems = record_problems(case, memo)
+        if problems:
+            errors[position] = problems
     return errors
 
 
@@ -159,13 +143,14 @@ def prepare_cases(membership: Membership, items: list[tuple[Person | None, dict]
     """Unsaved cases of the acting organisation, one per ``(person, fields)`` (the person may
     still be unsaved, or None while only checking), and the problems of each (position ->
     field -> messages): the checks :func:`open_cases_bulk` makes."""
-    cases = []
-    for person, fields in items:
-        case = Case(organisation=membership.organisation, **fields)
+    from palermo.cases.services import new_records
+
+    cases = new_records(Case, [fields for _person, fields in items],
+                        organisation=membership.organisation)
+    for case, (person, _fields) in zip(cases, items, strict=True):
         if person is not None:
             case.person = person
         case.assigned_to_id = case.assigned_to_id or membership.user.pk
-        cases.append(case)
     return cases, _case_problems(cases)
 
 
@@ -177,7 +162,7 @@ def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Cas
     :func:`open_case`, numbered in sequence, with history and fact rows. Raises
     ``ValidationError`` keyed ``"<position>.<field>"`` when any case is invalid — then
     nothing is written."""
-    from palermo.cases.services import insert_new_records, keyed
+    from palermo.cases.services import insert_new_records, keyed, new_records
     from palermo.core.models import Country
 
     access.require(membership, Action.CREATE, Case)
@@ -201,12 +186,14 @@ def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Cas
     insert_new_records(cases, membership.user)
     countries = {c.code: c for c in Country.objects.select_related("origin_region",
                                                                    "destination_region")}
+    origin = Case._meta.get_field("origin_country")
     for case in cases:  # the facts read the origin's region: no query per case
-        case.origin_country = countries.get(case.origin_country_id)
+        origin.set_cached_value(case, countries.get(case.origin_country_id))
     for start in range(0, len(cases), 2000):
         chunk = cases[start:start + 2000]
-        insert_new_records([CaseFact(case_key=pk, **values) for pk, values
-                            in facts.batch_values(chunk).items()], membership.user)
+        insert_new_records(new_records(CaseFact, [
+            {"case_key": pk, **values} for pk, values in facts.batch_values(chunk).items()]),
+            membership.user)
     return cases
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 from palermo.cases import duplicates, facts
 from palermo.cases.models import Person
 from palermo.cases.saving import validated_save
-from palermo.core import access
+from palermo.core import access, crypto
 from palermo.core.access import Action
 from palermo.core.fields import BlindIndexField
 from palermo.core.models import Membership
@@ -101,10 +102,12 @@ def update_person(membership: Membership, person: Person, reason: str = "", **fi
 
 # -- Batches (imports): the same rules, written with one statement per few thousand rows ----
 
-def quick_check(record: models.Model) -> None:
+def quick_check(record: models.Model, memo: dict | None = None) -> None:
     """Field-level validation for batch writes, cheaper than ``full_clean``: required values,
     lengths and choices (single and multi-response), from the model's own field definitions.
-    Raises ``ValidationError`` keyed by field name."""
+    Raises ``ValidationError`` keyed by field name. *memo*: a dict kept by the caller for
+    one batch, in which the verdicts on lists of codes (the same few, thousands of times)
+    are remembered."""
     errors: dict[str, list[str]] = {}
     for field, allowed in _checked_fields(type(record)):
         value = getattr(record, field.attname)
@@ -112,7 +115,7 @@ def quick_check(record: models.Model) -> None:
             if isinstance(field, models.JSONField):  # multi-response answers, code lists
                 if value == [] and field.blank:
                     continue  # nothing answered: always valid, and most common
-                field.validate(value, record)
+                _validate_list(field, value, record, memo)
                 continue
             if value in (None, ""):
                 if not field.blank:
@@ -128,6 +131,23 @@ def quick_check(record: models.Model) -> None:
             errors.setdefault(field.name, []).extend(exc.messages)
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_list(field: models.JSONField, value, record, memo: dict | None) -> None:
+    # The checks of these fields read the value only (the record is not consulted).
+    if memo is None or type(value) is not list or not all(type(v) is str for v in value):
+        field.validate(value, record)
+        return
+    key = (field, tuple(value))
+    messages = memo.get(key)
+    if messages is None:
+        try:
+            field.validate(value, record)
+            messages = memo[key] = []
+        except ValidationError as exc:
+            messages = memo[key] = exc.messages
+    if messages:
+        raise ValidationError(messages)
 
 
 @cache
@@ -161,7 +181,11 @@ def _preparers(fields, connection) -> list:
         elif sqlite and isinstance(field, models.JSONField) and field.encoder is None \
                 and not getattr(field, "encrypted", False):
             prepare.append(_json)
-        elif isinstance(field, models.DateTimeField) and not getattr(field, "encrypted", False):
+        elif getattr(field, "encrypted", False):
+            # What get_db_prep_save comes to for an encrypted field, with the keyring and
+            # the field's identity taken once for the batch.
+            prepare.append(field.sealer())
+        elif isinstance(field, models.DateTimeField):
             prepare.append(_last_value(lambda value, f=field: f.get_db_prep_save(value,
                                                                                  connection)))
         else:
@@ -184,9 +208,26 @@ def _iso(value):
     return None if value is None else value.isoformat()
 
 
+_json_texts: dict[tuple, str] = {}
+
+
 def _json(value):
-    # As Django's SQLite backend adapts JSON (json.dumps); an empty list is the usual value.
-    return "[]" if value == [] else None if value is None else json.dumps(value)
+    # As Django's SQLite backend adapts JSON (json.dumps). Lists of codes repeat the same
+    # few values thousands of times: their text is remembered.
+    if type(value) is list:
+        key = tuple(value)
+        try:
+            text = _json_texts.get(key)
+        except TypeError:  # lists inside
+            return json.dumps(value)
+        if text is None:
+            text = json.dumps(value)
+            # Only lists of strings are kept: a list equal to one of them is one of them
+            # (1 == 1.0 == True would not write the same).
+            if len(_json_texts) < 10_000 and all(type(v) is str for v in value):
+                _json_texts[key] = text
+        return text
+    return None if value is None else json.dumps(value)
 
 
 def _next_ids(model: type[models.Model], count: int, connection) -> list[int]:
@@ -216,6 +257,95 @@ def _executemany(model: type[models.Model], fields: list, rows: list[list], conn
             cursor.executemany(sql, rows[start:start + chunk])
 
 
+# Page cache (KiB) for a batch on SQLite: the default 2 MiB is smaller than the indexes a
+# batch of thousands of rows touches, and pages were read again and again.
+BATCH_CACHE_KIB = 131_072
+
+
+@contextmanager
+def batch_writing(using: str = "default") -> Iterator[None]:
+    """Write a batch (imports): on SQLite, a page cache large enough for the indexes the
+    batch touches, for the duration of the block (then the previous size again)."""
+    connection = connections[using]
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        previous = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{BATCH_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(previous)}")
+
+
+# How insert_new_records reads each field of a record.
+_READ, _STAMP, _INDEX, _PRE_SAVE = range(4)
+
+
+def _reading_plan(fields) -> list[tuple[str, int, models.Field]]:
+    plan = []
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            how = _STAMP
+        elif isinstance(field, BlindIndexField):
+            how = _INDEX
+        elif type(field).pre_save is not models.Field.pre_save:
+            how = _PRE_SAVE
+        else:
+            how = _READ  # Field.pre_save only reads the attribute
+        plan.append((field.attname, how, field))
+    return plan
+
+
+def new_records(model: type[models.Model], items: list[dict], **common) -> list[models.Model]:
+    """Unsaved *model* instances, one per dict of field values (plus *common* values), made
+    as ``model(**common, **values)`` makes them but without its keyword matching: a batch
+    of thousands builds its records several times faster. Defaults are those of the
+    fields (mutable ones fresh for each record); unknown names raise ``TypeError``."""
+    fields = model._meta.concrete_fields
+    names = {f.attname: f.attname for f in fields} | {
+        f.name: f.attname for f in fields if f.is_relation}
+    defaults, fresh = {}, []
+    for field in fields:
+        if field.has_default() and callable(field.default):  # a fresh value per record
+            fresh.append((field.attname, field.default))
+            defaults[field.attname] = None
+        else:
+            defaults[field.attname] = field.get_default()
+    cached = []  # related objects given in *common*: cached on every record, as Django does
+    for key, value in common.items():
+        attname = names.get(key)
+        if attname is None:
+            raise TypeError(f"{model.__name__} has no field {key!r}")
+        if attname != key:
+            field = model._meta.get_field(key)
+            cached.append((field, value))
+            value = None if value is None else getattr(value, field.target_field.attname)
+        defaults[attname] = value
+    order = [f.attname for f in fields]
+    records = []
+    for values in items:
+        row = dict(defaults)
+        for attname, make in fresh:
+            if attname not in values:
+                row[attname] = make()
+        for key, value in values.items():
+            attname = names.get(key)
+            if attname != key:  # a related object, or not a field: Django's way decides
+                record = model(**(common | values))
+                break
+            row[key] = value
+        else:
+            record = model(*[row[a] for a in order])
+            for field, value in cached:
+                field.set_cached_value(record, value)
+        records.append(record)
+    return records
+
+
 def insert_new_records(records: list[models.Model], user) -> None:
     """Insert new *records* of one model, and their creation ("+") rows in the model's
     history by *user*, with ``executemany``. Each value goes through its field's own
@@ -232,65 +362,82 @@ def insert_new_records(records: list[models.Model], user) -> None:
     for record, pk in zip(records, _next_ids(model, len(records), connection), strict=True):
         record.pk = pk
     fields = list(model._meta.concrete_fields)
-    prepare = _preparers(fields, connection)
     now = timezone.now()  # one batch, one moment: auto_now(_add) fields all take it
-    stamped = {f.attname for f in fields if getattr(f, "auto_now", False)
-               or getattr(f, "auto_now_add", False)}
     rows = []
-    for record in records:
-        known = getattr(record, "_blind_digests", {})  # from identity_digests()
-        row = []
-        for field, convert in zip(fields, prepare, strict=True):
-            if field.attname in stamped:
-                setattr(record, field.attname, now)
-                value = now
-            elif field.attname in known:
-                value = known[field.attname]
-                setattr(record, field.attname, value)
-            else:
-                value = field.pre_save(record, True)
-            row.append(value if convert is None else convert(value))
-        rows.append(row)
-    _executemany(model, fields, rows, connection)
-    history = getattr(model, "history", None)
-    if history is None:
-        return
-    _insert_history(history.model, records, user, connection)
+    with crypto.pinned_keyring():
+        prepare = _preparers(fields, connection)
+        plan = [(*step, convert) for step, convert in zip(_reading_plan(fields), prepare,
+                                                           strict=True)]
+        for record in records:
+            known = getattr(record, "_blind_digests", None) or {}  # from identity_digests()
+            attributes = record.__dict__  # a new record holds every field's value there
+            row = []
+            for attname, how, field, convert in plan:
+                if how == _READ:
+                    value = attributes[attname] if attname in attributes \
+                        else getattr(record, attname)
+                elif how == _STAMP:
+                    value = now
+                    setattr(record, attname, now)
+                elif how == _INDEX and attname in known:
+                    value = known[attname]
+                    setattr(record, attname, value)
+                else:
+                    value = field.pre_save(record, True)
+                row.append(value if convert is None else convert(value))
+            rows.append(row)
+        _executemany(model, fields, rows, connection)
+        history = getattr(model, "history", None)
+        if history is not None:
+            _insert_history(history.model, records, rows, fields, user, connection)
 
 
-def _insert_history(history_model, records, user, connection) -> None:
-    now = timezone.now()
-    fixed = {"history_date": now, "history_type": "+",
+def _insert_history(history_model, records, rows, fields, user, connection) -> None:
+    """The history rows of new *records*, from the *rows* just written for them: the same
+    database values, except encrypted ones, which are encrypted again for the history
+    table (the field's identity is part of what a ciphertext authenticates)."""
+    fixed = {"history_date": timezone.now(), "history_type": "+",
              "history_user_id": user.pk if user else None, "history_change_reason": None}
-    fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
-    prepare = _preparers(fields, connection)
-    rows = []
-    for record in records:
-        row = []
-        for field, convert in zip(fields, prepare, strict=True):
-            value = fixed[field.attname] if field.attname in fixed \
-                else getattr(record, field.attname)
-            row.append(value if convert is None else convert(value))
-        rows.append(row)
-    _executemany(history_model, fields, rows, connection)
+    written = {f.attname: position for position, f in enumerate(fields)}
+    columns = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
+    prepare = dict(zip([f.attname for f in columns], _preparers(columns, connection),
+                       strict=True))
+    fixed = {name: value if prepare[name] is None else prepare[name](value)
+             for name, value in fixed.items()}
+    # Each column: (position in the written row, history field to encrypt, or a constant).
+    plan: list[tuple] = []
+    for field in columns:
+        if field.attname in fixed:
+            plan.append((None, None, fixed[field.attname]))
+        elif getattr(field, "encrypted", False):
+            plan.append((None, (field.attname, prepare[field.attname]), None))
+        else:
+            plan.append((written[field.attname], None, None))
+    history_rows = []
+    for record, row in zip(records, rows, strict=True):
+        history_rows.append([
+            row[position] if position is not None
+            else seal[1](getattr(record, seal[0])) if seal is not None
+            else constant
+            for position, seal, constant in plan])
+    _executemany(history_model, columns, history_rows, connection)
 
 
 def prepare_people(membership: Membership, people: list[dict]
                    ) -> tuple[list[Person], dict[int, dict[str, list[str]]]]:
     """Unsaved persons of the acting organisation built from *people*, and the problems of
     each (position -> field -> messages): the checks :func:`register_people_bulk` makes."""
-    persons, errors = [], {}
-    for position, fields in enumerate(people):
-        person = Person(organisation=membership.organisation, registered_by=membership.user,
-                        **fields)
-        problems = record_problems(person)
+    persons = new_records(Person, people, organisation=membership.organisation,
+                          registered_by=membership.user)
+    errors, memo = {}, {}
+    for position, person in enumerate(persons):
+        problems = record_problems(person, memo)
         if problems:
             errors[position] = problems
-        persons.append(person)
     return persons, errors
 
 
-def record_problems(record: models.Model) -> dict[str, list[str]]:
+def record_problems(record: models.Model, memo: dict | None = None) -> dict[str, list[str]]:
     """The field checks of a batch write and the model's own rules (``clean``), as
     field -> messages (empty when valid)."""
     # Checked already by a prepare_… function; the batch writers take such records as
@@ -298,7 +445,7 @@ def record_problems(record: models.Model) -> dict[str, list[str]]:
     if getattr(record, "_batch_checked", False):
         return {}
     try:
-        quick_check(record)
+        quick_check(record, memo)
         record.clean()
     except ValidationError as exc:
         return exc.message_dict
@@ -324,12 +471,12 @@ def register_people_bulk(membership: Membership, people: list[dict] | list[Perso
     access.require(membership, Action.CREATE, Person)
     if people and isinstance(people[0], Person):
         persons = list(people)
-        errors = {}
+        errors, memo = {}, {}
         for position, person in enumerate(persons):
             if person.pk is not None or person.organisation_id != membership.organisation_id:
                 raise ValueError("register_people_bulk takes new persons of the acting "
                                  "organisation")
-            problems = record_problems(person)
+            problems = record_problems(person, memo)
             if problems:
                 errors[position] = problems
     else:
@@ -345,13 +492,15 @@ def identity_digests(persons: list[Person]) -> list[dict[str, str]]:
     ``identity_number_index``, ``phone_index``; "" when empty), computed as a save computes
     them — to compare registrations with each other and with the register, never in
     plaintext. Kept on the person, so that writing it does not compute them again."""
-    indexes = [f for f in Person._meta.concrete_fields if isinstance(f, BlindIndexField)]
+    indexes = [(f.attname, f.digest_for, f.sources) for f in Person._meta.concrete_fields
+               if isinstance(f, BlindIndexField)]
     found = []
-    for person in persons:
-        digests = {f.attname: f.digest_for(*(getattr(person, s) for s in f.sources))
-                   for f in indexes}
-        person._blind_digests = digests
-        found.append(digests)
+    with crypto.pinned_keyring():
+        for person in persons:
+            digests = {attname: digest(*(getattr(person, s) for s in sources))
+                       for attname, digest, sources in indexes}
+            person._blind_digests = digests
+            found.append(digests)
     return found
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextvars
 import hashlib
 import hmac
 import os
@@ -27,7 +28,10 @@ import re
 import secrets
 import time
 import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -52,7 +56,7 @@ def _b64decode(text: str) -> bytes:
 
 
 def _b64encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 @dataclass(frozen=True)
@@ -139,10 +143,19 @@ class Keyring:
     # -- encryption ---------------------------------------------------------------------
     def encrypt(self, plaintext: str, context: str) -> str:
         """Encrypt *plaintext* for the field named by *context* under the current key."""
+        return self.encryptor(context)(plaintext)
+
+    def encryptor(self, context: str) -> Callable[[str], str]:
+        """:meth:`encrypt` for many values of one field: key, cipher and associated data
+        are prepared once."""
         kid, key = self.data_keys[-1]
-        nonce = os.urandom(_NONCE_BYTES)
-        sealed = AESGCM(key).encrypt(nonce, plaintext.encode("utf-8"), _aad(context, kid))
-        return f"{VERSION}.{kid}.{_b64encode(nonce + sealed)}"
+        aead, aad, prefix = _aead(key), _aad(context, kid), f"{VERSION}.{kid}."
+
+        def encrypt(plaintext: str) -> str:
+            nonce = os.urandom(_NONCE_BYTES)
+            return prefix + _b64encode(nonce + aead.encrypt(nonce, plaintext.encode("utf-8"),
+                                                            aad))
+        return encrypt
 
     def decrypt(self, stored: str, context: str) -> str:
         """Decrypt a stored value of the field named by *context*, or raise clearly."""
@@ -160,7 +173,7 @@ class Keyring:
         if len(raw) < _NONCE_BYTES + 16:
             raise FieldDecryptionError(f"{context}: ciphertext is truncated")
         try:
-            plain = AESGCM(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(context, kid))
+            plain = _aead(key).decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], _aad(context, kid))
         except InvalidTag as exc:
             raise FieldDecryptionError(
                 f"{context}: ciphertext failed authentication (altered, or moved from another "
@@ -170,7 +183,7 @@ class Keyring:
     def blind_index(self, value: str, purpose: str) -> str:
         """HMAC-SHA256 of the normalised *value*, separated by *purpose* (hex digest)."""
         message = f"{purpose}\x00{normalise(value)}".encode()
-        return hmac.new(self.index_key, message, hashlib.sha256).hexdigest()
+        return hmac.digest(self.index_key, message, "sha256").hex()
 
 
 def new_key_id() -> str:
@@ -193,12 +206,21 @@ def _split(stored: str, context: str) -> tuple[str, str, str]:
     return parts[0], parts[1], parts[2]
 
 
+@lru_cache(maxsize=64)
 def _aad(context: str, kid: str) -> bytes:
     return f"palermo|{VERSION}|{context}|{kid}".encode()
 
 
+@lru_cache(maxsize=16)
+def _aead(key: bytes) -> AESGCM:
+    # Building the cipher object costs more than sealing a short value with it.
+    return AESGCM(key)
+
+
 def normalise(value: str) -> str:
     """Case-folded, accents stripped, whitespace collapsed: 'Ámína  Bello' → 'amina bello'."""
+    if value.isascii():  # nothing to decompose; ASCII case-folding is lower()
+        return " ".join(value.lower().split())
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(stripped.casefold().split())
@@ -210,11 +232,40 @@ _cache: dict[str, object] = {}
 RECHECK_SECONDS = 1.0
 
 
+# The keyring pinned by :func:`pinned_keyring` for the work in progress (a batch).
+_pinned: contextvars.ContextVar[Keyring | None] = contextvars.ContextVar("palermo_keyring",
+                                                                          default=None)
+
+
 def keyring() -> Keyring:
     """The keyring in force. A keyring file is looked at again at most once a second and
     re-read when it changed, so running servers pick up a rotated key without restarting.
     A newly read keyring is checked against the fingerprint the database keeps (see
-    :func:`check_fingerprint`)."""
+    :func:`check_fingerprint`). Inside :func:`pinned_keyring`, the pinned one."""
+    ring = _pinned.get()
+    if ring is not None:
+        return ring
+    return _current()
+
+
+@contextmanager
+def pinned_keyring() -> Iterator[Keyring]:
+    """Use one keyring, read once, for everything encrypted or indexed inside the block (a
+    batch of thousands of values): a batch is written under one key, and the keyring file
+    is not looked at again for every value. Nested blocks keep the outer keyring."""
+    ring = _pinned.get()
+    if ring is not None:
+        yield ring
+        return
+    ring = _current()
+    token = _pinned.set(ring)
+    try:
+        yield ring
+    finally:
+        _pinned.reset(token)
+
+
+def _current() -> Keyring:
     from django.conf import settings
 
     path = getattr(settings, "PALERMO_FIELD_KEY_FILE", None)

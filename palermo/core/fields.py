@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from django import forms
 from django.core.exceptions import FieldError, ValidationError
@@ -33,10 +34,22 @@ class EncryptedMixin:
         return text
 
     def get_prep_value(self, value):
+        return self.seal(value, self._encrypt)
+
+    def _encrypt(self, text: str) -> str:
+        return crypto.keyring().encrypt(text, self.context())
+
+    def seal(self, value, encrypt: Callable[[str], str]):
+        """The stored form of *value*: *encrypt* applied to its text, or the empty value."""
         value = self.to_python(value)  # type: ignore[attr-defined]
         if value is None or value == "":
             return None if self.null else ""  # type: ignore[attr-defined]
-        return crypto.keyring().encrypt(self.to_text(value), self.context())
+        return encrypt(self.to_text(value))
+
+    def sealer(self) -> Callable[[object], object]:
+        """``get_prep_value`` for a batch of values: the keyring in force (see
+        :func:`palermo.core.crypto.pinned_keyring`) and the field's identity taken once."""
+        return partial(self.seal, encrypt=crypto.keyring().encryptor(self.context()))
 
     def from_db_value(self, value, expression, connection):
         if value is None or value == "":
@@ -97,10 +110,10 @@ class EncryptedJSONField(EncryptedMixin, models.TextField):
             return json.loads(value)
         return value
 
-    def get_prep_value(self, value):
+    def seal(self, value, encrypt: Callable[[str], str]):
         if value is None:
             return None if self.null else ""
-        return crypto.keyring().encrypt(self.to_text(value), self.context())
+        return encrypt(self.to_text(value))
 
     def to_text(self, value) -> str:
         return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 
 from palermo.cases import casework, services
 from palermo.cases.models import Person
-from palermo.core import access
+from palermo.core import access, crypto
 from palermo.core.access import Action
 from palermo.core.models import Membership
 from palermo.exchange.models import ImportBatch, QuarantinedRow
@@ -157,7 +157,14 @@ def _label_row(values: list, layout: Layout) -> bool:
 class Checked:
     report: ImportReport
     records: list[Record]
-    raw: dict[int, dict[str, object]]  # row -> {header as written: value}
+    rows: dict[int, list]  # file row number -> its cells as read
+    header_map: HeaderMap | None = None
+
+    def raw(self, row: int) -> dict[str, object]:
+        """A row's values by header as written (what quarantine keeps of a bad row)."""
+        if row not in self.rows or self.header_map is None:
+            return {}
+        return _raw_values(self.rows[row], self.header_map)
 
 
 def check(membership: Membership, content: bytes, filename: str, layout: Layout, *,
@@ -165,7 +172,7 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
     """Read and validate a file without writing anything."""
     report = ImportReport(layout=layout.name, filename=filename)
     records: list[Record] = []
-    raw: dict[int, dict] = {}
+    raw: dict[int, list] = {}
     try:
         table = read_table(content, filename, _pick_header(layout))
     except UnreadableFile as exc:
@@ -202,7 +209,7 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
             if record is not None and not any(p.severity == "error" for p in more):
                 records.append(record)
         report.problems += problems
-        raw[number] = _raw_values(values, header_map)
+        raw[number] = values
         if progress and done % 500 == 0:
             progress("check", done, total)
     if report.rows == 0 and not report.errors:
@@ -217,7 +224,7 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
         bad = report.bad_rows
         records = [r for r in records if r.row not in bad]
     report.problems.sort(key=lambda p: (p.row, p.severity != "error"))
-    return Checked(report, records, raw)
+    return Checked(report, records, raw, header_map)
 
 
 def _model_checks(membership: Membership, records: list[Record], layout: Layout,
@@ -307,9 +314,11 @@ def run(membership: Membership, content: bytes, filename: str, layout: Layout, *
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _run(membership, content, filename, layout, started, dry_run=dry_run,
-                    quarantine=quarantine, date_order=date_order, channel=channel,
-                    progress=progress, batch=batch)
+        # One keyring for the whole file: read once, not looked up for every value.
+        with crypto.pinned_keyring():
+            return _run(membership, content, filename, layout, started, dry_run=dry_run,
+                        quarantine=quarantine, date_order=date_order, channel=channel,
+                        progress=progress, batch=batch)
     finally:
         if collecting:
             gc.enable()
@@ -347,11 +356,12 @@ def _write(membership: Membership, checked: Checked, quarantine: bool, batch: Im
     batch.save()
     if progress:
         progress("write", 0, len(records))
-    persons = services.register_people_bulk(membership, [r.prepared[0] for r in records])
-    cases = casework.open_cases_bulk(membership, [(p, r.prepared[1]) for p, r in
-                                                  zip(persons, records, strict=True)])
-    casework.add_events_bulk(membership, [(c, e) for c, r in zip(cases, records, strict=True)
-                                          for e in r.events])
+    with services.batch_writing():
+        persons = services.register_people_bulk(membership, [r.prepared[0] for r in records])
+        cases = casework.open_cases_bulk(membership, [(p, r.prepared[1]) for p, r in
+                                                      zip(persons, records, strict=True)])
+        casework.add_events_bulk(membership, [(c, e) for c, r in
+                                              zip(cases, records, strict=True) for e in r.events])
     report.imported = len(cases)
     if quarantine and report.bad_rows:
         by_row: dict[int, list[dict]] = {}
@@ -359,7 +369,7 @@ def _write(membership: Membership, checked: Checked, quarantine: bool, batch: Im
             by_row.setdefault(problem.row, []).append(problem.as_dict())
         QuarantinedRow.objects.bulk_create([
             QuarantinedRow(batch=batch, row=row,
-                           data={"values": checked.raw.get(row, {}), "problems": problems})
+                           data={"values": checked.raw(row), "problems": problems})
             for row, problems in sorted(by_row.items()) if row != FILE])
         report.quarantined = len(report.bad_rows)
         batch.status = ImportBatch.Status.QUARANTINED
@@ -395,7 +405,8 @@ def check_upload(membership: Membership, content: bytes, filename: str, layout: 
                  date_order: str | None = None) -> tuple[ImportBatch, ImportReport]:
     """Check an uploaded file and keep it (encrypted) for confirmation."""
     require_import(membership)
-    report = check(membership, content, filename, layout, date_order=date_order).report
+    with crypto.pinned_keyring():
+        report = check(membership, content, filename, layout, date_order=date_order).report
     report.dry_run = True
     batch = ImportBatch.objects.create(
         organisation=membership.organisation, user=membership.user, layout=layout.name,

@@ -3,9 +3,13 @@ process and the pattern of exploitation. Field names and picklists follow HTCDS.
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.signals import post_delete, post_migrate, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -162,10 +166,29 @@ class Case(models.Model):
             raise ValidationError(errors)
 
 
-def _country_codes() -> set[str]:
-    from palermo.core.models import Country
+# The ISO codes of the Country table, read again after a change of a country (signals
+# below) or after CODES_MAX_AGE seconds — so that a thousand cases checked in a batch read
+# them once, and a country loaded by other means (a bulk upsert of the reference data,
+# a rolled-back test) is not missed for long.
+CODES_MAX_AGE = 60.0
+_codes: dict[str, object] = {}
 
-    return set(Country.objects.values_list("code", flat=True))
+
+def _country_codes() -> frozenset[str]:
+    read_at = _codes.get("read_at")
+    if read_at is None or time.monotonic() - read_at > CODES_MAX_AGE:  # type: ignore[operator]
+        from palermo.core.models import Country
+
+        _codes["codes"] = frozenset(Country.objects.values_list("code", flat=True))
+        _codes["read_at"] = time.monotonic()
+    return _codes["codes"]  # type: ignore[return-value]
+
+
+@receiver([post_save, post_delete], sender="core.Country")
+@receiver(post_migrate)
+def forget_country_codes(**kwargs) -> None:
+    """Read the country codes again at the next check (a country was added or removed)."""
+    _codes.clear()
 
 
 class TraffickingEvent(models.Model):
