@@ -6,8 +6,8 @@ Part of ``palermo demo`` (:mod:`palermo.demo`). Every step skips what already ex
 running it again adds nothing. Free-text answers say :data:`DATA_MARK`; answers are stored
 encrypted like every response.
 
-Loading an XLSForm file is slow (pyxform runs ODK Validate, a Java program, on each form),
-so :func:`start_loading` reads the files in worker threads while the demo creates its cases;
+Loading an XLSForm file takes a moment (pyxform builds the XForm of each form), so
+:func:`start_loading` reads the files in worker threads while the demo creates its cases;
 the threads touch no database.
 """
 
@@ -50,7 +50,7 @@ def _load(path: Path) -> Loaded:
     data = path.read_bytes()
     try:
         return Loaded(path, data, load_xlsform(data, path.name))
-    except (FormRejected, OSError) as exc:  # OSError: pyxform found no Java for ODK Validate
+    except (FormRejected, OSError) as exc:  # OSError: an instrument file could not be read
         return Loaded(path, data, None, str(exc))
 
 
