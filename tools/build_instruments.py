@@ -45,6 +45,7 @@ SETTINGS_ORDER = ["form_title", "form_id", "version", "default_language", "paler
 
 
 def load(module_name: str):
+    """The instrument module of *name* under tools/instruments."""
     return importlib.import_module(f"tools.instruments.{module_name}")
 
 
@@ -180,6 +181,7 @@ def readme(modules) -> str:
 
 
 def outputs() -> dict[Path, bytes]:
+    """Every file the build writes: path -> content."""
     modules = [load(name) for name in MODULES]
     files = {OUTPUT_DIR / f"{m.FORM['form_id']}.xlsx": build(m) for m in modules}
     files[OUTPUT_DIR / "README.md"] = readme(modules).encode()
@@ -187,6 +189,7 @@ def outputs() -> dict[Path, bytes]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Build the instruments (or, with --check, fail if the files differ)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="exit 1 if the committed files differ from a fresh build")

@@ -26,6 +26,7 @@ router = Router(tags=["questionnaires"])
 
 
 class FormOut(Schema):
+    """A form's published (or chosen) version, without its definition."""
     name: str
     title: str
     kind: str
@@ -37,10 +38,12 @@ class FormOut(Schema):
 
 
 class DefinitionOut(FormOut):
+    """A form version with its parsed definition."""
     definition: dict[str, Any]
 
 
 class AnswersIn(Schema):
+    """A response to submit."""
     answers: dict[str, Any] = Field(..., description="question name → answer; repeats as "
                                     "lists of objects; '__declined__' on sensitive questions")
     case: int | None = Field(None, description="the case an interview is about")
@@ -48,6 +51,7 @@ class AnswersIn(Schema):
 
 
 class SubmissionOut(Schema):
+    """A response as the API returns it."""
     id: int
     form: str
     version: int
@@ -60,6 +64,7 @@ class SubmissionOut(Schema):
 
 
 class AnswerProblems(Schema):
+    """Refused answers: question key -> messages."""
     detail: str
     fields: dict[str, list[str]]
 
@@ -156,8 +161,7 @@ def list_submissions(request, name: str, status: str = ""):
     """Responses to this form the acting member may open (their own; their organisation's
     for supervisors and M&E officers; interviews of cases they may see)."""
     membership = request.membership
-    if not (access.can(membership, Action.CREATE, Submission)
-            or access.can(membership, Action.VIEW, Submission)):
+    if not services.may_list_responses(membership):
         raise PermissionDenied
     form = _form(request, name)
     found = interviews.visible_responses(membership).filter(version__form=form).select_related(

@@ -130,15 +130,25 @@ def get_response(membership: Membership | None, pk: int) -> Submission:
     found = Submission.objects.select_related("version__form").filter(pk=pk).first()
     if found is None or not found.about_case:
         return forms.get_submission(membership, pk)
-    if not access.sees_identities(membership):
-        forms.get_submission(membership, -1)  # 403 for roles without responses, else 404
+    # An interview is an identity record: 403 for roles that never see one, 404 for
+    # another organisation's case (get_visible).
     access.get_visible(membership, CaseInterview.objects.all(), submission_id=pk)
     return found
 
 
 def case_of(submission: Submission) -> Case | None:
+    """The case a response is about, or None."""
     link = CaseInterview.objects.select_related("case").filter(submission=submission).first()
     return link.case if link else None
+
+
+def may_fill(membership: Membership | None, submission: Submission) -> bool:
+    """May this member go on filling in this draft? An interview: whoever may change the
+    case; any other response: as :func:`questionnaires.services.may_fill` says."""
+    case = case_of(submission) if submission.about_case else None
+    if case is not None:
+        return access.can(membership, Action.CHANGE, case)
+    return forms.may_fill(membership, submission)
 
 
 def may_change(membership: Membership | None, submission: Submission) -> bool:
@@ -194,21 +204,22 @@ def record_interview(membership: Membership, case: Case,
 
 
 def save_draft(membership: Membership, submission: Submission,
-               answers: dict[str, Any]) -> Submission:
+               answers: dict[str, Any], *, seen: dt.datetime | None = None) -> Submission:
     """Keep unfinished answers of any response (an interview if the case allows)."""
     case = _checked_case(membership, submission)
     return forms.save_draft(membership, submission, answers,
-                            case_access_checked=case is not None)
+                            case_access_checked=case is not None, seen=seen)
 
 
 @transaction.atomic
 def submit_response(membership: Membership, submission: Submission,
-                    answers: dict[str, Any], *, today: dt.date | None = None) -> Submission:
+                    answers: dict[str, Any], *, today: dt.date | None = None,
+                    seen: dt.datetime | None = None) -> Submission:
     """Submit any response; an interview's bound answers are written to its case in the
     same transaction (a refusal by the case leaves nothing submitted)."""
     case = _checked_case(membership, submission)
     submitted = forms.submit(membership, submission, answers, today=today,
-                             case_access_checked=case is not None)
+                             case_access_checked=case is not None, seen=seen)
     if case is not None:
         write_through(membership, CaseInterview.objects.get(submission=submitted))
     return submitted
@@ -234,7 +245,7 @@ def _country(value: Any) -> str | None:
     found = Country.objects.filter(models.Q(code=code) | models.Q(alpha2=code)).first()
     if found is None:
         raise ValidationError(_("'%(code)s' is not an ISO 3166 country code.") % {
-            "code": value})
+            "code": engine.choice_names_only([value])[0]})
     return found.code
 
 

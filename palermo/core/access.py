@@ -261,3 +261,91 @@ def acting_membership(user, organisation_id: int | None) -> Membership | None:
         if chosen is not None:
             return chosen
     return memberships.first()
+
+
+# ----------------------------------------------------------------------------------------
+# Questionnaires: authored records, unowned (shared) instruments, and one kind's reach
+# applied to another model. Two optional model attributes, beside access_kind/_owner:
+#
+# * ``access_author``: the lookup path to the user who made the record. The author may
+#   reopen it while acting for the record's organisation in a role that may create its
+#   kind (a caseworker's own questionnaire responses), whatever the role's view reach.
+# * ``access_unowned_shared = True``: records without an owning organisation are shared
+#   with every organisation (the instruments shipped with Palermo).
+
+
+def reaches(membership: Membership | None, kind: str, *actions: Action) -> bool:
+    """Does this member's role take any of *actions* on *kind* at all? (False means 403:
+    e.g. a donor opening a questionnaire response, which donors neither see nor make.)"""
+    return any(scope(membership, action, kind) is not Scope.NONE for action in actions)
+
+
+def _authored(membership: Membership | None, model: type[models.Model]) -> models.Q | None:
+    author = getattr(model, "access_author", None)
+    if (author is None or membership is None
+            or scope(membership, Action.CREATE, _kind(model)) is Scope.NONE):
+        return None
+    return models.Q(**{author: membership.user_id,
+                       model.access_owner: membership.organisation_id})
+
+
+def visible_or_authored(membership: Membership | None, queryset: models.QuerySet,
+                        action: Action = Action.VIEW) -> models.QuerySet:
+    """:func:`visible`, plus the records the member authored (see ``access_author``)."""
+    allowed = visible(membership, queryset, action)
+    authored = _authored(membership, queryset.model)
+    if authored is None:
+        return allowed
+    return (allowed | queryset.filter(authored)).distinct()
+
+
+def can_or_authored(membership: Membership | None, action: Action, obj: models.Model) -> bool:
+    """:func:`can`, or *obj* is the member's own (see ``access_author``)."""
+    if can(membership, action, obj):
+        return True
+    authored = _authored(membership, type(obj))
+    return (authored is not None and obj.pk is not None
+            and type(obj)._base_manager.filter(authored, pk=obj.pk).exists())
+
+
+def _unowned(model: type[models.Model]) -> models.Q:
+    return models.Q(**{f"{model.access_owner}__isnull": True})
+
+
+def visible_as(membership: Membership | None, queryset: models.QuerySet, kind: str,
+               action: Action = Action.VIEW) -> models.QuerySet:
+    """*queryset* narrowed by the reach of *kind* rather than the model's own kind: e.g. the
+    questionnaire responses counted in survey results ("survey_results") — all
+    organisations' for a reach of all, else the member's organisation's (and unowned
+    records, where the model shares them)."""
+    reach = scope(membership, action, kind)
+    if reach is Scope.ALL:
+        return queryset
+    if reach is Scope.NONE:
+        return queryset.none()
+    mine = models.Q(**{queryset.model.access_owner: membership.organisation_id})
+    if getattr(queryset.model, "access_unowned_shared", False):
+        mine |= _unowned(queryset.model)
+    return queryset.filter(mine)
+
+
+def own_or_unowned(membership: Membership | None,
+                   queryset: models.QuerySet) -> models.QuerySet:
+    """What a member works with, even when their reach is wider: their organisation's
+    records and those shared with every organisation (``access_unowned_shared``) — e.g. the
+    forms offered to fill in are one's own organisation's and the shipped instruments."""
+    allowed = visible(membership, queryset)
+    if membership is None:
+        return allowed
+    return allowed.filter(models.Q(**{queryset.model.access_owner:
+                                      membership.organisation_id})
+                          | _unowned(queryset.model))
+
+
+def can_strict(membership: Membership | None, action: Action, obj: models.Model) -> bool:
+    """:func:`can`, except that a record without an owning organisation (a shared
+    instrument) is changed only by those whose reach is all organisations: an M&E officer
+    changes their organisation's forms, an administrator the shared ones."""
+    if owner_id(obj) is None:
+        return scope(membership, action, _kind(type(obj))) is Scope.ALL
+    return can(membership, action, obj)

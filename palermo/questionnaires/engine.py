@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,6 +40,23 @@ from palermo.questionnaires.definition import (  # noqa: F401 - the engine's pub
 
 DECLINED = "__declined__"
 PASSES = 6  # relevance settles in at most a few passes; more means a cycle
+
+
+_CHOICE_NAME = re.compile(r"^[A-Za-z0-9_.:\-]{1,40}$")
+_LONG_NUMBER = re.compile(r"\d{6}")  # a phone or ID number is never echoed
+
+
+def choice_names_only(values: list[Any]) -> list[str]:
+    """*values* as they may be echoed in a message: a value shaped like a choice name (a
+    code) is quoted; anything else — a name or a phone number typed or imported into a
+    choice question — is not, as messages reach pages, API replies and import reports."""
+    def shown(value: Any) -> str:
+        text = str(value)
+        if _CHOICE_NAME.match(text) and not _LONG_NUMBER.search(text):
+            return text
+        return _("(a value that is not a choice name)")
+
+    return [shown(v) for v in values]
 
 
 class AnswerError(ValueError):
@@ -233,7 +251,7 @@ class _Run:
             wrong = [v for v in chosen if v not in allowed]
             if wrong:
                 self.error(key, _("Not one of the choices: %(values)s.") % {
-                    "values": ", ".join(wrong)})
+                    "values": ", ".join(choice_names_only(wrong))})
                 return
         if item.constraint and not self.test(item.constraint, context,
                                              current=xpath_value(item, value)):

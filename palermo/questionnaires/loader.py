@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePath
 from typing import Any
@@ -51,6 +52,13 @@ NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
 KINDS = ("interview", "survey", "test", "review")
 DEFAULT_THRESHOLD = 5
+MIN_THRESHOLD = 3  # also the floor of the results (results.py)
+SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# An .xlsx is a ZIP: a few megabytes can unpack to gigabytes. No form comes near this.
+MAX_UNPACKED = 100 * 1024 * 1024
+UNREADABLE = ("The file cannot be read as an XLSForm workbook: it is not an Excel file "
+              "(.xlsx or .xls), or it is damaged or cut short. Save it again from your "
+              "spreadsheet program and upload it again.")
 
 
 @dataclass(frozen=True)
@@ -256,9 +264,11 @@ class _Checker:
         if (found.get("palermo_confidential") or "").strip().lower() not in YES | NO:
             self.add("settings", 2, "palermo_confidential", "Write yes or no.")
         threshold = (found.get("palermo_threshold") or "").strip()
-        if threshold and (not threshold.isdigit() or int(threshold) < 1):
+        if threshold and (not threshold.isdigit() or int(threshold) < MIN_THRESHOLD):
+            # Below 3 a published "group" is one or two people's answers.
             self.add("settings", 2, "palermo_threshold",
-                     "The threshold is a whole number of responses, at least 1.")
+                     f"The threshold is a whole number of responses, at least "
+                     f"{MIN_THRESHOLD}.")
         kind = (found.get("palermo_kind") or "").strip()
         if kind and kind not in KINDS:
             self.add("settings", 2, "palermo_kind",
@@ -323,16 +333,36 @@ def _has_binding(children: list[dict]) -> bool:
                for child in children)
 
 
+def _check_file(data: bytes, suffix: str) -> None:
+    """Refuse, before any parsing, what is not an Excel workbook or would unpack to more
+    than :data:`MAX_UNPACKED` bytes."""
+    if suffix not in SUFFIXES:
+        raise FormRejected([FormProblem("", None, None, (
+            "XLSForm files are Excel workbooks: upload a .xlsx or .xls file, not "
+            f"'{suffix}'."))])
+    if suffix == ".xls":
+        return  # the old binary format: not a ZIP; xlrd reads it or fails cleanly
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FormRejected([FormProblem("", None, None, UNREADABLE)]) from exc
+    if unpacked > MAX_UNPACKED:
+        raise FormRejected([FormProblem("", None, None, (
+            f"The workbook unpacks to {unpacked // (1024 * 1024)} MB, more than the "
+            f"{MAX_UNPACKED // (1024 * 1024)} MB a form may take: remove what is not the "
+            "form (images, other sheets) and upload it again."))])
+
+
 def load_xlsform(data: bytes, filename: str) -> LoadedForm:
     """Check and parse an XLSForm file. Raises :class:`FormRejected` naming the sheet, row
     and column of every problem found."""
     suffix = PurePath(filename or "").suffix.lower() or ".xlsx"
+    _check_file(data, suffix)
     try:
-        book = get_xlsform(data, file_type=suffix if suffix in (".xlsx", ".xlsm", ".xls",
-                                                                  ".md", ".csv") else None)
-    except (PyXFormError, ValueError) as exc:
-        raise FormRejected([FormProblem("", None, None,
-                                        f"Not a readable XLSForm file: {exc}")]) from exc
+        book = get_xlsform(data, file_type=suffix)
+    except Exception as exc:  # noqa: BLE001 - pyxform, openpyxl, xlrd and zipfile all raise
+        raise FormRejected([FormProblem("", None, None, UNREADABLE)]) from exc
     checker = _Checker(book, _column_letters(data, suffix))
     if not book.survey:
         raise FormRejected([FormProblem("survey", None, None,
@@ -350,7 +380,9 @@ def load_xlsform(data: bytes, filename: str) -> LoadedForm:
         definition = workbook_to_json(book, form_name="data", fallback_form_name=fallback,
                                       warnings=warnings)
         # Building the XForm catches what the JSON step lets through (bad references …).
-        create_survey_element_from_dict(definition).to_xml(warnings=warnings)
+        # ODK Validate (a Java program) is not run: Palermo must not need Java, and the
+        # checks above plus the evaluator cover what it would report.
+        create_survey_element_from_dict(definition).to_xml(validate=False, warnings=warnings)
     except PyXFormError as exc:
         message = str(exc)
         row = PYXFORM_ROW.search(message)

@@ -23,6 +23,7 @@ from palermo.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class FormKind(models.TextChoices):
+    """What an instrument is for; surveys and tests have aggregate results."""
     INTERVIEW = "interview", _("Interview about a case")
     SURVEY = "survey", _("Survey")
     TEST = "test", _("Knowledge test")
@@ -35,6 +36,7 @@ class Form(models.Model):
 
     access_kind = "form"
     access_owner = "organisation"
+    access_unowned_shared = True  # shipped instruments serve every organisation
 
     name = models.SlugField(_("form id"), max_length=100, unique=True,
                             help_text=_("The XLSForm form_id (settings sheet)"))
@@ -55,6 +57,7 @@ class Form(models.Model):
 
 
 class VersionStatus(models.TextChoices):
+    """A version is uploaded as a draft, published for new responses, then retired."""
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published")
     RETIRED = "retired", _("Retired")
@@ -65,6 +68,7 @@ class FormVersion(models.Model):
 
     access_kind = "form"
     access_owner = "form__organisation"
+    access_unowned_shared = True
 
     form = models.ForeignKey(Form, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version number"))
@@ -94,11 +98,13 @@ class FormVersion(models.Model):
 
 
 class SubmissionStatus(models.TextChoices):
+    """A response is a draft until submitted; then it is corrected only with history."""
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
 
 
 class SubmissionSource(models.TextChoices):
+    """Where a response came from."""
     WEB = "web", _("Web form")
     API = "api", _("API")
     ODK = "odk", _("ODK Central export")
@@ -114,6 +120,7 @@ class Submission(models.Model):
 
     access_kind = "submission"
     access_owner = "organisation"
+    access_author = "author"  # a member reopens their own responses (core/access.py)
 
     version = models.ForeignKey(FormVersion, on_delete=models.PROTECT,
                                 related_name="submissions")

@@ -26,6 +26,7 @@ import datetime as dt
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,12 +56,15 @@ ODK_META = {"SubmissionDate", "KEY", "PARENT_KEY", "SubmitterID", "SubmitterName
             "AttachmentsPresent", "AttachmentsExpected", "Status", "ReviewState", "DeviceID",
             "Edits", "FormVersion", "instanceID", "isValidated"}
 KOBO_META_PREFIXES = ("_", "formhub/", "meta/", "__version__")
+# An ODK Central ZIP can unpack to far more than its size; no export of one form needs this.
+MAX_UNPACKED = 200 * 1024 * 1024
 META_NAMES = {"start", "end", "today", "deviceid", "username", "phonenumber", "simserial",
               "subscriberid", "instanceID", "instanceName", "audit"}
 
 
 @dataclass(frozen=True)
 class RowProblem:
+    """Why one row of an export was rejected: its row, the field and the reason."""
     row: int  # CSV line (the header is line 1) or JSON record number (from 1)
     field: str
     reason: str
@@ -71,6 +75,7 @@ class RowProblem:
 
 @dataclass
 class ImportReport:
+    """What an import did with every row: imported, rejected, skipped as duplicates."""
     format: str
     rows: int = 0
     imported: int = 0
@@ -213,6 +218,10 @@ def _odk(data: bytes, definition: dict, report: ImportReport) -> list[_Record]:
             csvs = sorted((n for n in archive.namelist() if n.endswith(".csv")), key=len)
             if not csvs:
                 raise ValidationError(_("The ZIP file holds no CSV export."))
+            if sum(archive.getinfo(n).file_size for n in csvs) > MAX_UNPACKED:
+                raise ValidationError(_("The ZIP file unpacks to more than %(mb)d MB: "
+                                        "export fewer submissions at a time.") % {
+                                            "mb": MAX_UNPACKED // (1024 * 1024)})
             main = archive.read(csvs[0])
             stem = Path(csvs[0]).stem
             for name in csvs[1:]:
@@ -341,9 +350,9 @@ def import_submissions(membership: Membership | None, version_or_form: FormVersi
         raise ValidationError(_("Say which organisation the responses belong to."))
     version = _version(version_or_form)
     form = version.form
-    if membership is not None and form.organisation_id not in (None,
-                                                               membership.organisation_id):
-        raise PermissionDenied
+    if membership is not None and not access.own_or_unowned(
+            membership, Form.objects.filter(pk=form.pk)).exists():
+        raise PermissionDenied  # another organisation's form
     if form.kind == FormKind.INTERVIEW:
         raise ValidationError(_("Interviews are about a case: enter them through the case, "
                                 "not by a bulk import."))
@@ -355,9 +364,12 @@ def import_submissions(membership: Membership | None, version_or_form: FormVersi
     report = ImportReport(format=fmt)
     try:
         records = READERS[fmt](data, version.definition, report)
-    except (UnicodeDecodeError, csv.Error) as exc:
-        raise ValidationError(_("The file cannot be read as %(fmt)s: %(error)s") % {
-            "fmt": fmt, "error": exc}) from exc
+    except (UnicodeDecodeError, csv.Error, zipfile.BadZipFile, zlib.error, EOFError,
+            OSError) as exc:
+        # The reason only: an exception's text may quote a line of the file (an answer).
+        raise ValidationError(_("The file cannot be read as %(fmt)s: it is not such an "
+                                "export, or it is damaged or cut short (%(reason)s).") % {
+            "fmt": fmt, "reason": type(exc).__name__}) from exc
     report.rows = len(records) + len({p.row for p in report.problems})
 
     seen = _imported_ids(version)
@@ -373,11 +385,21 @@ def import_submissions(membership: Membership | None, version_or_form: FormVersi
                                 for key, messages in sorted(state.errors.items())]
             continue
         if record.instance_id:
-            seen.add(record.instance_id)
+            seen.add(record.instance_id)  # twice in the file: the second is a duplicate
         accepted.append((record, state.values))
 
     with transaction.atomic():  # all accepted rows, or none
+        # One import of a form at a time: the instanceIDs already imported are read again
+        # under the lock, so the same export sent twice at once is imported once.
+        Form.objects.select_for_update().filter(pk=form.pk).first()
+        stored = _imported_ids(version)
+        fresh = []
         for record, values in accepted:
+            if record.instance_id in stored:
+                report.duplicates.append((record.row, record.instance_id))
+            else:
+                fresh.append((record, values))
+        for record, values in fresh:
             day = record.day or today or timezone.localdate()
             if version.confidential:
                 confidential.store_anonymous(version, organisation.pk, values, day,
@@ -388,7 +410,7 @@ def import_submissions(membership: Membership | None, version_or_form: FormVersi
                     status=SubmissionStatus.SUBMITTED, source=SOURCES[fmt], answers=values,
                     external_id=record.instance_id[:100], started_on=day, submitted_on=day,
                     updated_at=timezone.now())
-    report.imported = len(accepted)
+    report.imported = len(fresh)
     return report
 
 

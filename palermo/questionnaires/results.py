@@ -10,9 +10,18 @@ never shown:
   :mod:`palermo.disclosure.suppression`, the same method as the statistical tables);
 * a select_multiple choice is checked as two rows, chose it / did not, so that "all but two
   chose it" is hidden too;
-* groups of the grouping question smaller than the threshold are pooled into one column;
+* groups of the grouping question smaller than the threshold are pooled into one column,
+  and while that pool is itself too small the smallest group shown joins it, so every
+  column shown holds at least threshold responses;
+* a grouped table is published only when its "All" column is hidden exactly where the
+  ungrouped results hide it: otherwise comparing two groupings could reveal a hidden count
+  (the group columns of that question are then left empty);
 * numeric answers are summarised (count, mean, median) only over at least threshold answers;
-  no minimum or maximum is shown, as each is one person's answer.
+  when a group's summary is hidden, so are enough other groups' that the hidden groups
+  together hold at least threshold answers (else "All" minus the groups shown would give
+  the small group's count and mean); no minimum or maximum is shown, as each is one
+  person's answer;
+* the threshold is never below :data:`MIN_THRESHOLD`, whatever the settings sheet says.
 
 Responses about a case (interviews) never appear here.
 """
@@ -30,10 +39,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palermo.core import access
-from palermo.core.access import Action, Scope
+from palermo.core.access import Action
 from palermo.core.models import Membership
 from palermo.disclosure.suppression import suppress_counts, suppress_table
 from palermo.questionnaires import engine
+from palermo.questionnaires.loader import MIN_THRESHOLD
 from palermo.questionnaires.models import Form, FormKind, Submission, SubmissionStatus
 
 RESULT_KINDS = (FormKind.SURVEY, FormKind.TEST)
@@ -45,6 +55,7 @@ DECLINED_ROW = "__declined__"
 
 @dataclass
 class Row:
+    """One choice of a question: its counts, one per column (None = hidden)."""
     name: str
     label: str
     counts: list[int | None]  # one per column; None = hidden
@@ -52,6 +63,7 @@ class Row:
 
 @dataclass
 class Summary:
+    """Count, mean and median of a numeric answer over one column."""
     count: int
     mean: float
     median: float
@@ -59,6 +71,7 @@ class Summary:
 
 @dataclass
 class QuestionResult:
+    """What is shown of one question: answered per column, and its rows or summaries."""
     name: str
     label: str
     type: str
@@ -69,6 +82,7 @@ class QuestionResult:
 
 @dataclass
 class Results:
+    """The results of a form as shown: columns, group sizes and one entry per question."""
     form: Form
     responses: int
     threshold: int
@@ -87,14 +101,10 @@ class Results:
 # ------------------------------------------------------------------ who sees what
 def result_forms(membership: Membership | None) -> models.QuerySet[Form]:
     """Survey-type forms whose results this member may see."""
-    reach = access.scope(membership, Action.VIEW, "survey_results")
-    if reach is Scope.NONE:
+    if not access.reaches(membership, "survey_results", Action.VIEW):
         raise PermissionDenied
-    forms = Form.objects.filter(kind__in=RESULT_KINDS)
-    if reach is Scope.OWN:
-        forms = forms.filter(models.Q(organisation__isnull=True)
-                             | models.Q(organisation_id=membership.organisation_id))
-    return forms.order_by("title")
+    return access.visible_as(membership, Form.objects.filter(kind__in=RESULT_KINDS),
+                             "survey_results").order_by("title")
 
 
 def get_result_form(membership: Membership | None, pk: int) -> Form:
@@ -111,22 +121,21 @@ def get_result_form(membership: Membership | None, pk: int) -> Form:
 def responses(membership: Membership, form: Form) -> models.QuerySet[Submission]:
     """The submitted responses the member's results count: their organisation's, or every
     organisation's for a reach of all organisations."""
-    found = Submission.objects.filter(version__form=form, status=SubmissionStatus.SUBMITTED,
-                                      about_case=False)
-    if access.scope(membership, Action.VIEW, "survey_results") is not Scope.ALL:
-        found = found.filter(organisation_id=membership.organisation_id)
-    return found
+    return access.visible_as(membership, Submission.objects.filter(
+        version__form=form, status=SubmissionStatus.SUBMITTED, about_case=False),
+        "survey_results")
 
 
 # ------------------------------------------------------------------ computing
-def _definition(form: Form) -> tuple[dict, int, bool]:
+def result_definition(form: Form) -> tuple[dict, int, bool]:
     """The questions of the newest version with responses (else the newest), and the
-    strictest threshold and confidentiality over the versions answered."""
+    strictest threshold (never below :data:`MIN_THRESHOLD`) and confidentiality over the
+    versions answered."""
     versions = list(form.versions.order_by("-number"))
     if not versions:
         raise ValidationError(_("This form has no version."))
     answered = [v for v in versions if v.submissions.exists()] or versions[:1]
-    return (answered[0].definition, max(v.threshold for v in answered) or 1,
+    return (answered[0].definition, max(MIN_THRESHOLD, *(v.threshold for v in answered)),
             any(v.confidential for v in answered))
 
 
@@ -147,7 +156,7 @@ def compute(membership: Membership, form: Form, *, group_by: str = "",
     answer to the single-choice question *group_by*, with small groups hidden."""
     if form not in result_forms(membership):
         raise PermissionDenied
-    definition, threshold, confidential = _definition(form)
+    definition, threshold, confidential = result_definition(form)
     answers = [s.answers for s in responses(membership, form).only("answers")]
     by_name = {q.name: q for q in groupable(definition)}
     if group_by and group_by not in by_name:
@@ -161,28 +170,12 @@ def compute(membership: Membership, form: Form, *, group_by: str = "",
         result.group_sizes = [None]
         return result
 
-    keys = [None] * len(answers)
+    keys: list[Any] = [None] * len(answers)
+    group_keys: list[str] = []
     if group_by:
-        grouper = by_name[group_by]
-        sizes = {c.name: 0 for c in grouper.choices}
-        for a in answers:
-            value = a.get(group_by)
-            if value in sizes:
-                sizes[value] += 1
-        shown = [c for c in grouper.choices if sizes[c.name] >= threshold]
-        shown_names = {c.name for c in shown}
-        keys = [a.get(group_by) if a.get(group_by) in shown_names else POOLED for a in answers]
-        group_keys = [c.name for c in shown]
-        result.columns += [c.text(language) for c in shown]
-        pooled = len(answers) - sum(sizes[k] for k in group_keys)
-        if pooled:
-            group_keys.append(POOLED)
-            result.columns.append(_("Other groups and no answer"))
-        safe = suppress_counts({k: (sizes[k] if k != POOLED else pooled) for k in group_keys},
-                               total=len(answers), threshold=hide)
-        result.group_sizes += [safe.counts[k] for k in group_keys]
-    else:
-        group_keys = []
+        keys, group_keys, labels = _columns(by_name[group_by], answers, threshold, language)
+        result.columns += labels
+        result.group_sizes += [keys.count(k) for k in group_keys]
 
     for question in engine.questions(definition):
         if question.name == group_by or _in_repeat(question, definition):
@@ -194,6 +187,36 @@ def compute(membership: Membership, form: Form, *, group_by: str = "",
             result.questions.append(_numbers(question, answers, keys, group_keys, threshold,
                                              language))
     return result
+
+
+def _columns(grouper: engine.Question, answers: list[dict], threshold: int,
+             language: str) -> tuple[list[Any], list[str], list[str]]:
+    """The column key of every response, the column keys and their labels when grouping by
+    *grouper*. Groups under the threshold (and those who did not answer) are pooled; while
+    the pool is under the threshold the smallest group shown joins it, so that no column —
+    and no difference between "All" and the columns shown — is a small group."""
+    sizes = {c.name: 0 for c in grouper.choices}
+    for a in answers:
+        if a.get(grouper.name) in sizes:
+            sizes[a.get(grouper.name)] += 1
+    shown = sorted((c for c in grouper.choices if sizes[c.name] >= threshold),
+                   key=lambda c: sizes[c.name])
+    pooled = len(answers) - sum(sizes[c.name] for c in shown)
+    while 0 < pooled < threshold and shown:
+        pooled += sizes[shown.pop(0).name]
+    if not shown:
+        raise ValidationError({"group_by": _("No answer to this question is shared by "
+                                             "enough responses to show groups.")})
+    names = {c.name for c in shown}
+    order = [c for c in grouper.choices if c.name in names]  # the form's order
+    keys = [a.get(grouper.name) if a.get(grouper.name) in names else POOLED
+            for a in answers]
+    group_keys = [c.name for c in order]
+    labels = [c.text(language) for c in order]
+    if pooled:
+        group_keys.append(POOLED)
+        labels.append(_("Other groups and no answer"))
+    return keys, group_keys, labels
 
 
 def _choice_rows(question: engine.Question, language: str) -> list[tuple[str, str]]:
@@ -227,25 +250,36 @@ def _select(question, answers, keys, group_keys, hide, language) -> QuestionResu
             cells[index[choice]][column[key]] += 1
     label = question.text(language) or question.name
     out = QuestionResult(question.name, label, question.type, answered=[])
+    empty: list[int | None] = [None] * len(group_keys)
     if question.type == "select_one":
-        table = suppress_table(cells, threshold=hide)
-        out.answered = [table.total, *table.column_totals] if group_keys else [table.total]
-        for (name, text), shown, total in zip(rows, table.cells, table.row_totals,
-                                               strict=True):
-            out.rows.append(Row(name, text, [total, *shown] if group_keys else [total]))
+        overall = suppress_table([[sum(row)] for row in cells], threshold=hide)
+        table = suppress_table(cells, threshold=hide) if group_keys else None
+        if table is not None and (table.row_totals, table.total) != (overall.row_totals,
+                                                                      overall.total):
+            # This grouping hides other "All" counts than the ungrouped results: published
+            # side by side, the two could reveal a hidden count. Show "All" only.
+            table = None
+        out.answered = [overall.total, *(table.column_totals if table else empty)]
+        for i, (name, text) in enumerate(rows):
+            out.rows.append(Row(name, text, [overall.row_totals[i],
+                                             *(table.cells[i] if table else empty)]))
         return out
     # select_multiple: each choice as "chose it / did not", with the answered totals
-    answered_table = suppress_table([answered], threshold=hide)
-    out.answered = ([answered_table.total, *answered_table.cells[0]] if group_keys
-                    else [answered_table.total])
+    overall_answered = suppress_table([[sum(answered)]], threshold=hide).total
+    answered_table = suppress_table([answered], threshold=hide) if group_keys else None
+    if answered_table is not None and answered_table.total != overall_answered:
+        answered_table = None  # as for select_one: never two versions of "All"
+    out.answered = [overall_answered, *(answered_table.cells[0] if answered_table
+                                        else empty)]
     for (name, text), counts in zip(rows, cells, strict=True):
         pair = [counts, [n - c for n, c in zip(answered, counts, strict=True)]]
-        out.rows.append(Row(name, text, _chose(pair, answered, hide, group_keys)))
+        shown = _chose(pair, hide, group_keys)
+        out.rows.append(Row(name, text, shown if answered_table or not group_keys
+                            else [shown[0], *empty]))
     return out
 
 
-def _chose(pair: list[list[int]], answered: list[int], hide: int,
-           group_keys: list) -> list[int | None]:
+def _chose(pair: list[list[int]], hide: int, group_keys: list) -> list[int | None]:
     """The "chose it" counts of a select_multiple choice, given that the number answering
     (per group and in all) is published: the complement "did not" is protected too."""
     total, others = sum(pair[0]), sum(pair[1])
@@ -255,7 +289,8 @@ def _chose(pair: list[list[int]], answered: list[int], hide: int,
     if not group_keys:
         return [shown_total]
     table = suppress_table(pair, threshold=hide)
-    if None in table.column_totals or table.total is None or table.row_totals[0] is None:
+    if (None in table.column_totals or table.total is None or table.row_totals[0] is None
+            or shown_total is None):
         # The suppression would hide how many answered, which is published: hide the
         # choice's group counts instead (with two or more groups they stay unrecoverable).
         return [shown_total, *[None] * len(group_keys)]
@@ -273,16 +308,31 @@ def _numbers(question, answers, keys, group_keys, threshold, language) -> Questi
                 values[key].append(value)
     out = QuestionResult(question.name, question.text(language) or question.name,
                          question.type, answered=[])
+    hidden = _hidden_summaries({k: len(values[k]) for k in group_keys}, threshold)
+    if len(values[None]) < threshold:
+        hidden |= {None}
     for k in columns:
         found = values[k]
-        if len(found) < threshold:
+        if k in hidden:
             out.answered.append(None if found else 0)
             out.summaries.append(None)
         else:
             out.answered.append(len(found))
             out.summaries.append(Summary(len(found), round(statistics.fmean(found), 2),
-                                         statistics.median(found)))
+                                         statistics.median(found)) if found else None)
     return out
+
+
+def _hidden_summaries(counts: dict[str, int], threshold: int) -> set[str]:
+    """The groups whose numeric summary is hidden: those with 1 to threshold − 1 answers,
+    and then the smallest others until the hidden ones together hold at least threshold
+    answers — the count and sum of the hidden groups taken together follow from "All" and
+    the groups shown, so together they must not be a small group."""
+    hidden = {k for k, n in counts.items() if 0 < n < threshold}
+    others = sorted((k for k in counts if k not in hidden and counts[k]), key=counts.get)
+    while hidden and sum(counts[k] for k in hidden) < threshold and others:
+        hidden.add(others.pop(0))
+    return hidden
 
 
 # ------------------------------------------------------------------ export

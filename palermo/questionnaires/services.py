@@ -47,18 +47,17 @@ class AnswersRefused(ValidationError):
 def may_change_form(membership: Membership | None, form: Form) -> bool:
     """Shared instruments (no organisation) are changed only by those whose reach is all
     organisations (administrators); an organisation's forms by its M&E officers too."""
-    if form.organisation_id is None:
-        return access.scope(membership, Action.CHANGE, "form") is Scope.ALL
-    return access.can(membership, Action.CHANGE, form)
+    return access.can_strict(membership, Action.CHANGE, form)
+
+
+def may_share_forms(membership: Membership | None) -> bool:
+    """May this member upload an instrument shared with every organisation?"""
+    return access.scope(membership, Action.CREATE, "form") is Scope.ALL
 
 
 def visible_forms(membership: Membership | None) -> models.QuerySet[Form]:
     """Forms this member may use: shared instruments and their own organisation's."""
-    forms = access.visible(membership, Form.objects.all())
-    if membership is None:
-        return forms
-    return forms.filter(models.Q(organisation__isnull=True)
-                        | models.Q(organisation_id=membership.organisation_id))
+    return access.own_or_unowned(membership, Form.objects.all())
 
 
 def managed_forms(membership: Membership | None) -> list[Form]:
@@ -107,7 +106,7 @@ def upload(membership: Membership, data: bytes, filename: str, *,
     :class:`FormRejected` (nothing saved) or ``PermissionDenied``. ``shared``: an instrument
     for every organisation (administrators only)."""
     access.require(membership, Action.CREATE, Form)
-    if shared and access.scope(membership, Action.CREATE, "form") is not Scope.ALL:
+    if shared and not may_share_forms(membership):
         raise PermissionDenied
     loaded = load_xlsform(data, filename)
     existing = Form.objects.filter(name=loaded.form_id).first()
@@ -152,23 +151,29 @@ def retire(membership: Membership, version: FormVersion) -> FormVersion:
 
 
 # --------------------------------------------------------------- responses
+def may_list_responses(membership: Membership | None) -> bool:
+    """Does this member's role see or make responses at all (else 403)?"""
+    return access.reaches(membership, "submission", Action.VIEW, Action.CREATE)
+
+
 def visible_submissions(membership: Membership | None) -> models.QuerySet[Submission]:
     """Responses this member may open one by one: their organisation's (supervisors, M&E
     officers) and their own. Never a confidential response, never one about a case (the
     case decides those)."""
-    if membership is None:
-        return Submission.objects.none()
-    mine = Submission.objects.filter(author=membership.user,
-                                     organisation_id=membership.organisation_id)
-    theirs = access.visible(membership, Submission.objects.all())
-    return (theirs | mine).filter(about_case=False, version__confidential=False).distinct()
+    return access.visible_or_authored(membership, Submission.objects.all()).filter(
+        about_case=False, version__confidential=False)
+
+
+def may_fill(membership: Membership | None, submission: Submission) -> bool:
+    """May this member go on filling in this (draft) response not about a case? Its
+    author, and those who may change their organisation's responses."""
+    return access.can_or_authored(membership, Action.CHANGE, submission)
 
 
 def get_submission(membership: Membership | None, pk: int) -> Submission:
     """A response this member may open: 403 for a role that neither sees nor makes
     responses, 404 when it does not exist or is not theirs to see."""
-    if (access.scope(membership, Action.VIEW, "submission") is Scope.NONE
-            and access.scope(membership, Action.CREATE, "submission") is Scope.NONE):
+    if not may_list_responses(membership):
         raise PermissionDenied
     try:
         return visible_submissions(membership).select_related("version__form").get(pk=pk)
@@ -182,8 +187,7 @@ def _may_fill(membership: Membership, submission: Submission, checked: bool) -> 
         raise PermissionDenied  # through palermo.cases.interviews, which asks the case
     if submission.pk is None or checked:
         return
-    if submission.author_id != membership.user_id and not access.can(
-            membership, Action.CHANGE, submission):
+    if not may_fill(membership, submission):
         raise PermissionDenied
 
 
@@ -205,14 +209,39 @@ def start(membership: Membership, version: FormVersion, *, language: str = "",
     return submission
 
 
+class DraftChanged(ValidationError):
+    """The draft was saved or submitted elsewhere (another window, another member) since
+    the page that sends these answers was opened."""
+
+
+def _lock_draft(submission: Submission, seen: dt.datetime | None) -> None:
+    """Lock the stored row of *submission* (call inside a transaction) and check that it is
+    still the draft the caller opened: a save arriving after a submission in another
+    window must not overwrite the checked answers, and two windows must not silently
+    overwrite each other."""
+    if submission.pk is None:
+        return
+    stored = Submission.objects.select_for_update().only("status", "updated_at").get(
+        pk=submission.pk)
+    if stored.status != SubmissionStatus.DRAFT:
+        raise DraftChanged(_("This response was already submitted."))
+    if seen is not None and stored.updated_at is not None and stored.updated_at != seen:
+        raise DraftChanged(_("This draft was saved in another window or by someone else "
+                             "after you opened it. Open it again to see those answers."))
+
+
+@transaction.atomic
 def save_draft(membership: Membership, submission: Submission, answers: dict[str, Any], *,
-               case_access_checked: bool = False) -> Submission:
-    """Keep unfinished answers (only the form's questions; nothing is refused)."""
+               case_access_checked: bool = False,
+               seen: dt.datetime | None = None) -> Submission:
+    """Keep unfinished answers (only the form's questions; nothing is refused). *seen*: the
+    draft's ``updated_at`` when the page was opened (:class:`DraftChanged` if it moved)."""
     if submission.version.confidential:
         raise ValidationError(_("Confidential responses are not saved as drafts."))
     if submission.status != SubmissionStatus.DRAFT:
         raise ValidationError(_("This response was already submitted."))
     _may_fill(membership, submission, case_access_checked)
+    _lock_draft(submission, seen)
     known = engine.answer_names(submission.version.definition)
     submission.answers = {k: v for k, v in answers.items() if k in known}
     submission.updated_at = timezone.now()
@@ -222,14 +251,17 @@ def save_draft(membership: Membership, submission: Submission, answers: dict[str
 
 @transaction.atomic
 def submit(membership: Membership, submission: Submission, answers: dict[str, Any], *,
-           today: dt.date | None = None, case_access_checked: bool = False) -> Submission:
+           today: dt.date | None = None, case_access_checked: bool = False,
+           seen: dt.datetime | None = None) -> Submission:
     """Check *answers* with the form's rules and submit. Raises :class:`AnswersRefused`
-    with every problem; answers to questions not asked are dropped."""
+    with every problem; answers to questions not asked are dropped. A response is submitted
+    once, even when two windows submit it at the same moment (:class:`DraftChanged`)."""
     if submission.status != SubmissionStatus.DRAFT:
         raise ValidationError(_("This response was already submitted."))
     if submission.pk is None:
         access.require(membership, Action.CREATE, Submission)
     _may_fill(membership, submission, case_access_checked)
+    _lock_draft(submission, seen)
     day = today or timezone.localdate()
     state = engine.evaluate_form(submission.version.definition, answers, today=day)
     if state.errors:
@@ -251,6 +283,7 @@ def _make_anonymous(membership: Membership, submission: Submission) -> None:
     submission.author = None
     submission.updated_at = None
     submission.external_id = ""
+    submission.language = ""  # a rare language could single a respondent out
     submission.organisation = membership.organisation
     try:
         from palermo.questionnaires import confidential
@@ -306,6 +339,10 @@ def change_answer(membership: Membership, submission: Submission, question: str,
         raise ValidationError(_("Only a submitted response has answers to correct."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the answer changes.")})
+    # Two corrections at once: each must start from the answers the other saved, or the
+    # second would silently undo the first while its AnswerChange row says otherwise.
+    submission.answers = Submission.objects.select_for_update().only("answers").get(
+        pk=submission.pk).answers
     old = answer_at(submission.answers, question)
     answers = _set(submission.answers, question, value)
     state = engine.evaluate_form(submission.version.definition, answers,

@@ -33,6 +33,8 @@ urlpatterns += [
          name="survey_results_xlsx"),
     path("results/<int:pk>/invitations/", questionnaire_results.invitations,
          name="survey_invitations"),
+    path("invitations/answer/", questionnaire_results.invitation_answer,
+         name="invitation_answer"),
     path("invitations/<str:token>/", questionnaire_results.invitation_respond,
          name="invitation_respond"),
 ]

@@ -81,7 +81,7 @@ def test_interview_access_follows_the_case(cast, case_a, branching):
     assert interviews.get_response(cast.fatima, draft.pk) == draft
     with pytest.raises(Http404):
         interviews.get_response(cast.boris, draft.pk)
-    with pytest.raises(Http404):  # M&E officers see responses, never case interviews
+    with pytest.raises(PermissionDenied):  # M&E officers never open a case's interview
         interviews.get_response(cast.emre, draft.pk)
     with pytest.raises(PermissionDenied):
         interviews.get_response(cast.dana, draft.pk)

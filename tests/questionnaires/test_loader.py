@@ -102,7 +102,7 @@ def test_binding_target_must_take_the_question_type(db):
 def test_not_an_xlsform_file():
     with pytest.raises(FormRejected) as caught:
         load_xlsform(b"this is not a spreadsheet", "notes.xlsx")
-    assert "Not a readable XLSForm" in caught.value.problems[0].message
+    assert "cannot be read as an XLSForm workbook" in caught.value.problems[0].message
 
 
 def test_choice_filter_reads_choice_columns(db):

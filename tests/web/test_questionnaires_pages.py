@@ -186,7 +186,7 @@ def test_case_interviews_page(browser, cast, branching, case_a):
     assert browser("emre").get(url).status_code == 403
     assert browser("boris").post(url, {"version": branching.pk}).status_code == 404
     assert browser("emre").get(reverse("web:response_fill", args=[draft.pk])
-                               ).status_code == 404
+                               ).status_code == 403  # a case's interview: not for M&E
 
 
 def test_confidential_form_is_stored_only_on_submit_without_author(browser, cast):

@@ -8,14 +8,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from palermo.core.models import Membership
-from palermo.questionnaires import confidential, engine, results, services
+from palermo.questionnaires import confidential, results
 from palermo.questionnaires.models import Form
-from palermo.web.views.questionnaires_render import Renderer, change_repeats, summary, to_fields
+from palermo.web.views.questionnaires import INVITATION_TOKEN, fill, invitation_closed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -41,7 +41,7 @@ def _computed(request, pk: int):
 def results_detail(request, pk: int):
     """Counts per choice and numeric summaries, optionally by a grouping question."""
     form, computed, problem = _computed(request, pk)
-    definition = results._definition(form)[0]
+    definition = results.result_definition(form)[0]
     return render(request, "web/questionnaires/results.html", {
         "form": form, "results": computed, "problem": problem,
         "groupable": results.groupable(definition),
@@ -94,46 +94,21 @@ def invitations(request, pk: int):
 
 
 def invitation_respond(request, token: str):
-    """Answer a survey through a personal invitation link. No sign-in is needed and nothing
-    about the respondent is stored: the link opens the form once."""
+    """A personal invitation link. Like Django's password-reset links, the token is moved
+    from the URL into the session and the browser sent on to a URL without it, so that no
+    request log or error report made while the survey is answered holds the token — which
+    would tie the invitee to the times they answered."""
+    request.session[INVITATION_TOKEN] = token
+    return redirect("web:invitation_answer")
+
+
+def invitation_answer(request):
+    """Answer a survey through the invitation in the session. No sign-in is needed and
+    nothing about the respondent is stored: the invitation opens the form once."""
+    token = request.session.get(INVITATION_TOKEN, "")
     try:
         invitation = confidential.invitation_for(token)
     except confidential.InvitationRefused as exc:
-        return render(request, "web/questionnaires/invitations_closed.html",
-                      {"reason": " ".join(exc.messages)}, status=410)
-    version = invitation.form.published()
-    definition = version.definition
-    languages = engine.languages(definition)
-    language = request.POST.get("lang") or (languages[0] if languages else "")
-    action = request.POST.get("_action", "") if request.method == "POST" else ""
-    answers = (engine.from_fields(definition, request.POST.getlist)
-               if request.method == "POST" else engine.initial_answers(definition))
-    if action.startswith(("add:", "remove:")):
-        answers = change_repeats(answers, action)
-    full_check = action in ("review", "submit")
-    state = engine.evaluate_form(definition, answers, partial=not full_check)
-    context = {"version": version, "submission": None, "mode": "anonymous",
-               "language": language, "languages": languages, "self_url": request.path}
-    if full_check and not state.errors:
-        if action == "submit":
-            try:
-                confidential.respond(token, answers)
-            except services.AnswersRefused as exc:
-                state.errors = exc.problems
-            except confidential.InvitationRefused as exc:
-                return render(request, "web/questionnaires/invitations_closed.html",
-                              {"reason": " ".join(exc.messages)}, status=410)
-            else:
-                return render(request, "web/questionnaires/invitations_closed.html", {
-                    "thanks": True})
-        else:
-            return render(request, "web/questionnaires/review.html", {
-                **context, "rows": summary(definition, state.values, language),
-                "fields": to_fields(definition, answers)})
-    context.update(items=Renderer(definition, answers, state, language,
-                                  show_errors=request.method == "POST").items(),
-                   error_count=len(state.errors) if full_check else 0)
-    if request.htmx and not full_check:
-        return render(request, "web/questionnaires/_questions.html", context)
-    return render(request, "web/questionnaires/fill.html", context,
-                  status=422 if full_check and state.errors else 200)
+        return invitation_closed(request, exc)
+    return fill(request, version=invitation.form.published(), submission=None,
+                mode="invitation", token=token)

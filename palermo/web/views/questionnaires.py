@@ -7,6 +7,8 @@ The page never evaluates an expression: every change posts the answers, the serv
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_POST
 from palermo.cases import interviews
 from palermo.core import access
 from palermo.core.access import Action
-from palermo.questionnaires import engine, services
+from palermo.questionnaires import confidential, engine, services
 from palermo.questionnaires.models import Form, Submission, SubmissionStatus, VersionStatus
 from palermo.web.views.questionnaires_render import (
     Renderer,
@@ -65,15 +67,24 @@ def _answers(request, definition: dict) -> dict:
     return answers
 
 
+def _seen(request) -> dt.datetime | None:
+    """When the draft on the page was last saved (the hidden ``_seen`` field), if given."""
+    try:
+        return dt.datetime.fromisoformat(request.POST.get("_seen", ""))
+    except ValueError:
+        return None
+
+
 def _language(request, definition: dict, default: str = "") -> tuple[str, list[str]]:
     choices = engine.languages(definition)
     wanted = request.POST.get("lang") or request.GET.get("lang") or default
     return (wanted if wanted in choices else (choices[0] if choices else "")), choices
 
 
-def fill(request, *, version, submission: Submission | None, mode: str):
+def fill(request, *, version, submission: Submission | None, mode: str, token: str = ""):
     """The form page for *mode* ``response`` (a saved draft), ``anonymous`` (a confidential
-    response, carried by the page until submitted) or ``preview`` (nothing saved)."""
+    response, carried by the page until submitted), ``invitation`` (the same, answered
+    through the invitation *token*) or ``preview`` (nothing saved)."""
     definition = version.definition
     language, languages = _language(request, definition,
                                     submission.language if submission else "")
@@ -87,16 +98,26 @@ def fill(request, *, version, submission: Submission | None, mode: str):
     state = engine.evaluate_form(definition, answers, partial=not full_check)
     context = {"version": version, "submission": submission, "mode": mode,
                "language": language, "languages": languages,
-               "self_url": request.path}
+               "self_url": request.path,
+               # the draft as the page first showed it, kept through re-renders
+               "seen": request.POST.get("_seen") or (
+                   submission.updated_at.isoformat() if submission and submission.updated_at
+                   else "")}
 
     if action == "save" and mode == "response":
-        interviews.save_draft(request.membership, submission, answers)
+        try:
+            interviews.save_draft(request.membership, submission, answers,
+                                  seen=_seen(request))
+        except ValidationError as exc:  # submitted or saved elsewhere meanwhile
+            context.update(items=Renderer(definition, answers, state, language).items(),
+                           error_count=1, form_errors=exc.messages)
+            return render(request, "web/questionnaires/fill.html", context, status=409)
         messages.success(request, _("Draft saved. You can come back to it from “My "
                                     "responses”."))
         return redirect("web:response_fill", pk=submission.pk)
     if action in ("review", "submit") and not state.errors:
         if action == "submit":
-            return _submit(request, version, submission, mode, answers, context)
+            return _submit(request, version, submission, mode, answers, context, token)
         return render(request, "web/questionnaires/review.html", {
             **context, "rows": summary(definition, state.values, language),
             "fields": to_fields(definition, answers)})
@@ -110,15 +131,23 @@ def fill(request, *, version, submission: Submission | None, mode: str):
                   status=422 if full_check and state.errors else 200)
 
 
-def _submit(request, version, submission, mode, answers, context):
+def _submit(request, version, submission, mode, answers, context, token=""):
     if mode == "preview":
         messages.success(request, _("Preview: these answers are valid. Nothing was saved."))
         return redirect("web:form_preview", pk=version.pk)
-    if submission is None:
-        submission = services.start(request.membership, version,
-                                    language=context["language"])
     try:
-        done = interviews.submit_response(request.membership, submission, answers)
+        if mode == "invitation":
+            confidential.respond(token, answers)
+            request.session.pop(INVITATION_TOKEN, None)
+            return render(request, "web/questionnaires/invitations_closed.html",
+                          {"thanks": True})
+        if submission is None:
+            submission = services.start(request.membership, version,
+                                        language=context["language"])
+        done = interviews.submit_response(request.membership, submission, answers,
+                                          seen=_seen(request))
+    except confidential.InvitationRefused as exc:
+        return invitation_closed(request, exc)
     except ValidationError as exc:
         state = engine.evaluate_form(version.definition, answers)
         problems = getattr(exc, "problems", None) or {"__all__": exc.messages}
@@ -133,23 +162,26 @@ def _submit(request, version, submission, mode, answers, context):
     return redirect("web:form_list")
 
 
+# The session key holding an invitation token while its survey is answered: the token is
+# in the link's URL once, then never in a URL that a log would keep with a time.
+INVITATION_TOKEN = "palermo_invitation"
+
+
+def invitation_closed(request, refused: ValidationError):
+    """The page of an invitation that cannot be used (unknown, used, survey closed)."""
+    return render(request, "web/questionnaires/invitations_closed.html",
+                  {"reason": " ".join(refused.messages)}, status=410)
+
+
 @login_required
 def response_fill(request, pk: int):
     """Fill in (or resume) a draft response."""
     submission = interviews.get_response(request.membership, pk)
     if submission.status != SubmissionStatus.DRAFT:
         return redirect("web:response_detail", pk=pk)
-    if not _may_fill(request.membership, submission):
+    if not interviews.may_fill(request.membership, submission):
         raise PermissionDenied
     return fill(request, version=submission.version, submission=submission, mode="response")
-
-
-def _may_fill(membership, submission) -> bool:
-    case = interviews.case_of(submission) if submission.about_case else None
-    if case is not None:
-        return access.can(membership, Action.CHANGE, case)
-    return submission.author_id == membership.user_id or access.can(
-        membership, Action.CHANGE, submission)
 
 
 @login_required
@@ -167,8 +199,7 @@ def response_list(request):
     """My drafts and submissions; supervisors and M&E officers also see their
     organisation's (never confidential responses, never a case's interviews here)."""
     membership = request.membership
-    if not (access.can(membership, Action.CREATE, Submission)
-            or access.can(membership, Action.VIEW, Submission)):
+    if not services.may_list_responses(membership):
         raise PermissionDenied
     visible = services.visible_submissions(membership).select_related(
         "version__form", "author").order_by("-started_on", "-pk")

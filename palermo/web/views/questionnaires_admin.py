@@ -63,7 +63,7 @@ def form_manage(request):
 
 
 def _may_share(request) -> bool:
-    return access.scope(request.membership, Action.CREATE, "form") is access.Scope.ALL
+    return services.may_share_forms(request.membership)
 
 
 @login_required
@@ -85,6 +85,7 @@ def form_preview(request, pk: int):
 @login_required
 @require_POST
 def form_publish(request, pk: int):
+    """Publish a version: new responses use it; the one published before retires."""
     version = _managed_version(request, pk)
     services.publish(request.membership, version)
     messages.success(request, _("Version %(n)s is published; new responses use it.") % {
@@ -95,6 +96,7 @@ def form_publish(request, pk: int):
 @login_required
 @require_POST
 def form_retire(request, pk: int):
+    """Retire a version: no new responses; those made with it keep it."""
     version = _managed_version(request, pk)
     services.retire(request.membership, version)
     messages.success(request, _("Version %(n)s is retired; its responses keep it.") % {

@@ -79,6 +79,7 @@ def fill_in(text: str, values: Mapping[str, Any]) -> str:
 
 
 def display(value: Any) -> str:
+    """An answer as plain text (a list joined, a declined answer as a dash)."""
     if value is None:
         return ""
     if value == DECLINED:

@@ -32,6 +32,7 @@ def _odk_import():
 
 
 class Command(BaseCommand):
+    """``palermo form load | export | import-submissions``."""
     help = "Load, export and import questionnaires (XLSForm)."
 
     def add_arguments(self, parser):
