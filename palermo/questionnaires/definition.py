@@ -147,4 +147,8 @@ def languages(definition: dict) -> list[str]:
             if language not in found:
                 found.append(language)
     named = [language for language in found if language != DEFAULT_LANGUAGE]
-    return named or found
+    # The order must not depend on the database: PostgreSQL's jsonb does not keep the keys
+    # of a label in the order of the spreadsheet. The form's default language comes first.
+    preferred = definition.get("default_language", "")
+    ordered = sorted(named, key=lambda language: (language != preferred, language))
+    return ordered or found
