@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from palermo.bench import Figure
-from palermo.cases.models import CaseFact
+from palermo.cases.facts import CaseFact
 
 CHUNK = 50_000
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from palermo.analytics.specs import NUMBER_FIELDS, RowVariable
-from palermo.cases.models import CaseFact
+from palermo.cases.facts import CaseFact
 
 PACK_LIMIT = 2**62  # product of radices packed into one signed 64-bit integer
 FETCH_CHUNK = 200_000

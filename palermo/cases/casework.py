@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palermo.cases import facts, followups
+from palermo.cases.batch import insert_new_records, keyed, new_records, quick_check, record_problems
 from palermo.cases.models import Case, CaseFact, CaseNote, Person, TraffickingEvent
 from palermo.core import access
 from palermo.core.access import Action
@@ -128,7 +129,6 @@ def _numbers(organisation: Organisation, years: list[int]) -> list[str]:
 
 
 def _case_problems(cases: list[Case]) -> dict[int, dict[str, list[str]]]:
-    from palermo.cases.services import record_problems
 
     errors, memo = {}, {}
     for position, case in enumerate(cases):
@@ -143,7 +143,6 @@ def prepare_cases(membership: Membership, items: list[tuple[Person | None, dict]
     """Unsaved cases of the acting organisation, one per ``(person, fields)`` (the person may
     still be unsaved, or None while only checking), and the problems of each (position ->
     field -> messages): the checks :func:`open_cases_bulk` makes."""
-    from palermo.cases.services import new_records
 
     cases = new_records(Case, [fields for _person, fields in items],
                         organisation=membership.organisation)
@@ -162,7 +161,6 @@ def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Cas
     :func:`open_case`, numbered in sequence, with history and fact rows. Raises
     ``ValidationError`` keyed ``"<position>.<field>"`` when any case is invalid — then
     nothing is written."""
-    from palermo.cases.services import insert_new_records, keyed, new_records
     from palermo.core.models import Country
 
     access.require(membership, Action.CREATE, Case)
@@ -201,7 +199,6 @@ def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Cas
 def add_events_bulk(membership: Membership,
                     items: list[tuple[Case, dict]]) -> list[TraffickingEvent]:
     """Record many trafficking events at once (imports), as :func:`add_event` does."""
-    from palermo.cases.services import insert_new_records, quick_check
 
     events, errors = [], {}
     for position, (case, fields) in enumerate(items):

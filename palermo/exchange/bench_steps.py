@@ -11,7 +11,7 @@ import time
 import pandas as pd
 
 from palermo.bench import Figure
-from palermo.cases.models import CaseFact
+from palermo.cases.facts import CaseFact
 from palermo.disclosure import k_anonymise, synthesise, verify_k
 from palermo.exchange import ctdc
 from palermo.exchange.bench import measure_import

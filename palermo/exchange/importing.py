@@ -15,6 +15,7 @@ from __future__ import annotations
 import base64
 import gc
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palermo.cases import casework, services
+from palermo.cases.batch import batch_writing
 from palermo.cases.models import Person
 from palermo.core import access, crypto
 from palermo.core.access import Action
@@ -57,16 +59,18 @@ class Record:
     prepared: tuple | None = None  # (unsaved Person, unsaved Case) once checked by the model
 
 
-class Layout:
-    """A kind of file: its columns and how a row's cells become a :class:`Record`."""
+class Layout(ABC):
+    """A kind of file: its columns and how a row's cells become a :class:`Record`
+    (``htcds.HtcdsLayout``, ``template.TemplateLayout``)."""
 
     name = ""
     title = ""
     columns: tuple[Column, ...] = ()
 
+    @abstractmethod
     def to_record(self, row: int, cells: dict, written: dict[str, str]
                   ) -> tuple[Record | None, list[Problem]]:
-        raise NotImplementedError
+        """The record of one file row and the problems found in it."""
 
 
 @dataclass
@@ -356,7 +360,7 @@ def _write(membership: Membership, checked: Checked, quarantine: bool, batch: Im
     batch.save()
     if progress:
         progress("write", 0, len(records))
-    with services.batch_writing():
+    with batch_writing():
         persons = services.register_people_bulk(membership, [r.prepared[0] for r in records])
         cases = casework.open_cases_bulk(membership, [(p, r.prepared[1]) for p, r in
                                                       zip(persons, records, strict=True)])
