@@ -147,6 +147,16 @@ def _person_with_cases(rng: random.Random, membership: Membership, profile: Prof
               opened + dt.timedelta(days=400 * episode))
 
 
+def _data_source(opened: dt.date) -> str:
+    """How a demo case entered Palermo, from its opening date (so the random draws, and the
+    rest of the demo, stay as they were): cases before July 2022 were migrated from the
+    spreadsheet kept before Palermo (the case template), some later ones came from another
+    case system as an HTCDS file, the rest were entered by hand."""
+    if opened < dt.date(2022, 7, 1):
+        return "template_import"
+    return "htcds_import" if opened.day % 9 == 0 else "casework"
+
+
 def _case(rng, membership, person, profile, citizenship, opened) -> None:
     opened = min(opened, dt.date(2026, 11, 1))
     destination = rng.choice(profile.destinations)
@@ -155,7 +165,7 @@ def _case(rng, membership, person, profile, citizenship, opened) -> None:
         kinds = sorted({*kinds, _pick_weighted(rng, profile.exploitation)})
     status = rng.choice(STATUSES)
     case = open_case(
-        membership, person, opened_on=opened,
+        membership, person, opened_on=opened, data_source=_data_source(opened),
         identified_on=opened - dt.timedelta(days=rng.randint(0, 20)),
         client_category=rng.choice(["victim"] * 6 + ["possible_victim"] * 3
                                    + ["other_migrant"]),

@@ -44,6 +44,9 @@ EXPLOITATION = ([["SexualExploitation"], ["ForcedLabour"], ["ForcedLabour", "Sex
                  ["ForcedBegging"], ["Servitude"], ["ForcedMarriage"], ["Unknown"], []],
                 [0.45, 0.3, 0.06, 0.04, 0.04, 0.02, 0.05, 0.04])
 CATEGORIES = (["victim", "possible_victim", "other_migrant"], [0.8, 0.15, 0.05])
+# How the cases entered Palermo: mostly entered by hand, some imported or from forms.
+DATA_SOURCES = (["casework", "htcds_import", "template_import", "form"],
+                [0.8, 0.1, 0.07, 0.03])
 # Frequent countries of origin and of exploitation (the rest spread thinly over all others).
 ORIGINS = ["UKR", "MDA", "KGZ", "UZB", "NGA", "ROU", "BGD", "IDN", "PHL", "ALB", "KHM", "ETH"]
 DESTINATIONS = ["RUS", "TUR", "ITA", "ARE", "THA", "DEU", "KAZ", "SAU", "MYS", "ESP", "GBR"]
@@ -110,6 +113,7 @@ def _chunk(rng, start: int, n: int, total: int, orgs: list[int], regions: dict) 
     kind = _choice(rng, TYPES, n)
     category = _choice(rng, CATEGORIES, n)
     org = np.asarray(orgs)[rng.integers(0, len(orgs), n)]
+    source = _choice(rng, DATA_SOURCES, n)
     now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     rows = []
     for i in range(n):
@@ -117,7 +121,7 @@ def _chunk(rng, start: int, n: int, total: int, orgs: list[int], regions: dict) 
         opened = dt.date(int(year[i]), 1, 1) + dt.timedelta(days=int(day[i]))
         rows.append((FACT_KEY_OFFSET + start + i, f"{int(person[i]):032x}", int(org[i]),
                      int(year[i]), opened,
-                     "Active", category[i], gender[i], age[i], o, education[i], o,
+                     "Active", category[i], source[i], gender[i], age[i], o, education[i], o,
                      regions[o][0] if o else "", d, regions[d][1] if d else "",
                      f'["{d}"]' if d else "[]", kind[i], "", "", exploitation[i], "[]", "[]",
                      "[]", "[]", relationship[i], None, "", "[]", bool(again[i]), now))
@@ -127,8 +131,8 @@ def _chunk(rng, start: int, n: int, total: int, orgs: list[int], regions: dict) 
 def columns() -> list[str]:
     """The CaseFact columns the synthetic rows fill, in tuple order."""
     names = ["case_key", "person_key", "organisation", "year", "opened_on", "status",
-             "client_category", "gender", "age", "citizenship", "education", "origin_country",
-             "origin_region", "destination_country", "destination_region",
+             "client_category", "data_source", "gender", "age", "citizenship", "education",
+             "origin_country", "origin_region", "destination_country", "destination_region",
              "exploitation_countries", "trafficking_type", "trafficking_status",
              "identifying_agency", "exploitation_types", "means_of_control",
              "forced_labour_industries", "sexual_exploitation_types", "recruitment_methods",

@@ -31,19 +31,23 @@ FETCH_CHUNK = 200_000
 
 @dataclass(frozen=True)
 class Filters:
-    """Which facts a table counts: period (case opened), organisations, client categories."""
+    """Which facts a table counts: period (case opened), organisations, client categories,
+    data sources (how the cases entered Palermo: ``palermo.cases.facts.DATA_SOURCES``).
+    An empty tuple does not filter."""
 
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     organisations: tuple[int, ...] = ()
     client_categories: tuple[str, ...] = ()
+    data_sources: tuple[str, ...] = ()
 
     def describe(self) -> dict:
         """The filters as plain values (release log, file headers, API)."""
         return {"from": self.date_from.isoformat() if self.date_from else None,
                 "to": self.date_to.isoformat() if self.date_to else None,
                 "organisations": list(self.organisations),
-                "client_categories": list(self.client_categories)}
+                "client_categories": list(self.client_categories),
+                "data_sources": list(self.data_sources)}
 
 
 Coder = Callable[[list], tuple[list[int], list[str] | None]]
@@ -216,6 +220,8 @@ def where_clause(filters: Filters, scope_orgs: tuple[int, ...] | None) -> tuple[
         parts.append(_in(_column("organisation_id"), organisations, params))
     if filters.client_categories:
         parts.append(_in(_column("client_category"), list(filters.client_categories), params))
+    if filters.data_sources:
+        parts.append(_in(_column("data_source"), list(filters.data_sources), params))
     return ("WHERE " + " AND ".join(parts)) if parts else "", params
 
 

@@ -37,6 +37,8 @@ def filters_line(published: Published) -> str:
         parts.append(_("organisations: %(o)s") % {"o": ", ".join(sorted(names))})
     if f.client_categories:
         parts.append(_("client categories: %(c)s") % {"c": ", ".join(f.client_categories)})
+    if f.data_sources:
+        parts.append(_("data sources: %(s)s") % {"s": ", ".join(f.data_sources)})
     parts.append(_("counts of %(what)s") % {"what": table.spec.counts})
     return "; ".join(parts)
 

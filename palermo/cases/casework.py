@@ -58,7 +58,7 @@ def open_case(membership: Membership, person: Person, **fields) -> Case:
                 case._history_user = membership.user
                 case.full_clean()
                 case.save()
-                facts.project(case)
+                facts.project_case(case)
                 return case
         except IntegrityError:
             if attempt == 4:  # another caseworker took the same number five times running
@@ -90,7 +90,7 @@ def update_case(membership: Membership, case: Case, *, version: int, reason: str
     if was_open and current.status != "Active":
         # Leaving active assistance starts the follow-up schedule (3, 6, 12 months …).
         followups.schedule(current, current.closed_on or timezone.localdate())
-    facts.project(current)
+    facts.project_case(current)
     return current
 
 

@@ -17,16 +17,20 @@ from dataclasses import dataclass, field
 
 from django.db import models, transaction
 
-from palermo.cases.models import Case, CaseFact
+from palermo.cases.models import Case, CaseFact, DataSource
 from palermo.core import crypto
 
-__all__ = ["CaseFact", "FACT_FIELDS", "person_key", "project", "project_many", "project_person",
-           "rebuild"]
+__all__ = ["CaseFact", "DATA_SOURCES", "FACT_FIELDS", "person_key", "project", "project_case",
+           "project_many", "project_person", "rebuild"]
+
+# CaseFact.data_source values and their (lazily translated) labels: how a case entered
+# Palermo. Analysis takes the choices from here (it may not import the case models).
+DATA_SOURCES: list[tuple[str, str]] = list(DataSource.choices)
 
 # The fields a fact row carries besides its keys; compared by rebuild().
 FACT_FIELDS = (
     "organisation_id", "person_key", "year", "opened_on", "status", "client_category",
-    "gender", "age", "citizenship", "education", "origin_country", "origin_region",
+    "data_source", "gender", "age", "citizenship", "education", "origin_country", "origin_region",
     "destination_country", "destination_region", "exploitation_countries",
     "trafficking_type", "trafficking_status", "identifying_agency", "exploitation_types",
     "means_of_control", "forced_labour_industries", "sexual_exploitation_types",
@@ -75,7 +79,8 @@ def values_for(case, *, countries: dict | None = None, earlier: bool | None = No
     return {
         "organisation_id": case.organisation_id, "person_key": person_key(person.pk),
         "year": case.opened_on.year, "opened_on": case.opened_on, "status": case.status,
-        "client_category": case.client_category, "gender": person.gender, "age": age,
+        "client_category": case.client_category, "data_source": case.data_source,
+        "gender": person.gender, "age": age,
         "citizenship": person.citizenship_id or "", "education": person.education,
         "origin_country": origin.code if origin else "",
         "origin_region": origin.origin_region.code if origin else "",
@@ -139,6 +144,16 @@ def project(case) -> CaseFact:
     """Write the fact row of *case*. Call inside the transaction that changed the case."""
     fact, _ = CaseFact.objects.update_or_create(case_key=case.pk, defaults=values_for(case))
     return fact
+
+
+def project_case(case) -> None:
+    """Write the fact row of *case* and rewrite those of the person's other cases: which
+    episode came first (re-trafficking) depends on all of them, so a case opened — or
+    re-dated — before an earlier one changes that one's row too."""
+    project(case)
+    others = type(case).objects.filter(person_id=case.person_id).exclude(pk=case.pk)
+    for other in others.select_related("origin_country__origin_region", "person"):
+        project(other)
 
 
 def project_person(person) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from palermo.cases.models import DataSource
 from palermo.exchange.fields import column, model_field
 from palermo.exchange.importing import Layout, Record, run
 from palermo.exchange.validation import (
@@ -144,7 +145,8 @@ class HtcdsLayout(Layout):
                   ) -> tuple[Record | None, list[Problem]]:
         """A row's parsed cells as a person, a case and its events."""
         problems: list[Problem] = []
-        person, case, event = {}, {}, {}
+        # Set by the channel (not a column): the tables can be filtered by how cases came in.
+        person, case, event = {}, {"data_source": DataSource.HTCDS_IMPORT.value}, {}
         for key, value in cells.items():
             target = TARGETS.get(key)
             if target is None:

@@ -18,7 +18,7 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from palermo.cases.facts import FACT_FIELDS
-from palermo.cases.models import Case, Person
+from palermo.cases.models import Case, DataSource, Person
 from palermo.exchange.fields import column
 from palermo.exchange.importing import Layout, Record, run
 from palermo.exchange.validation import Column, Problem
@@ -27,7 +27,9 @@ from palermo.exchange.validation import Column, Problem
 PERSON_SKIPPED = {"id", "organisation", "registered_by", "registered_at", "erased_at",
                   "merged_into", "name_index", "birth_date_index", "identity_number_index",
                   "phone_index"}
-CASE_SKIPPED = {"id", "organisation", "person", "number", "referred_by", "version"}
+# data_source is set by the channel: every case of this template is a template import.
+CASE_SKIPPED = {"id", "organisation", "person", "number", "referred_by", "version",
+                "data_source"}
 # Template columns whose names would otherwise clash or say too little.
 RENAMED = {("case", "status"): "case_status", ("case", "assigned_to"): "caseworker"}
 
@@ -38,6 +40,7 @@ FACT_SOURCES = {
     "year": "opened_on",
     "opened_on": "opened_on",
     "status": "case_status",
+    "data_source": _("set by the import: template_import (not a column)"),
     "age": _("birth_date at identified_on (or opened_on); else age_at_exploitation"),
     "origin_region": _("origin_country, by the CTM region key"),
     "destination_country": _("the first of exploitation_countries"),
@@ -80,7 +83,8 @@ class TemplateLayout(Layout):
 
     def to_record(self, row: int, cells: dict, written: dict[str, str]
                   ) -> tuple[Record | None, list[Problem]]:
-        parts: dict[str, dict] = {"person": {}, "case": {}}
+        parts: dict[str, dict] = {"person": {},
+                                  "case": {"data_source": DataSource.TEMPLATE_IMPORT.value}}
         for col in self.columns:
             if col.key not in cells:
                 continue

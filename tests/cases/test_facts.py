@@ -42,6 +42,19 @@ def test_person_key_is_stable_and_pseudonymous(cast, person_a, case_a):
     assert not CaseFact.objects.get(case_key=case_a.pk).is_retrafficked
 
 
+def test_a_case_opened_or_redated_before_an_earlier_one_rewrites_both_facts(
+        cast, person_a, case_a):
+    def retrafficked():
+        return dict(CaseFact.objects.values_list("case_key", "is_retrafficked"))
+
+    earlier = open_case(cast.amina, person_a, opened_on=case_a.opened_on - dt.timedelta(days=400))
+    assert retrafficked() == {earlier.pk: False, case_a.pk: True}
+    update_case(cast.amina, earlier, version=1, opened_on=case_a.opened_on + dt.timedelta(days=1))
+    assert retrafficked() == {earlier.pk: True, case_a.pk: False}
+    call_command("rebuild_facts", verbosity=0)
+    assert retrafficked() == {earlier.pk: True, case_a.pk: False}
+
+
 def test_fact_follows_every_change_of_case_and_person(cast, person_a, case_a):
     update_case(cast.amina, case_a, version=1, exploitation_countries=["NOR"])
     assert CaseFact.objects.get(case_key=case_a.pk).destination_country == "NOR"

@@ -8,9 +8,7 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
-from django.db.utils import ConnectionHandler
 
 from palermo.cases.duplicates import candidates
 from palermo.cases.models import CaseFact, Person
@@ -80,19 +78,6 @@ def test_language_list_is_iso_639_with_names():
     assert all(len(code) == 3 for code in codes)
     assert is_language("kir") and not is_language("ky")
     assert language_name("zzz") == "zzz"
-
-
-@pytest.fixture
-def scratch_database(tmp_path):
-    """A separate, empty SQLite database for migrating back and forth, so the test database
-    (and the reference data its migrations loaded) is never touched."""
-    alias = "migration_check"
-    scratch = {"ENGINE": "django.db.backends.sqlite3",
-               "NAME": str(tmp_path / "migrations.sqlite3")}
-    connections[alias] = ConnectionHandler({"default": scratch, alias: scratch})[alias]
-    yield connections[alias]
-    connections[alias].close()
-    del connections[alias]
 
 
 def test_the_migration_applies_to_existing_persons(db, scratch_database):

@@ -25,6 +25,17 @@ class ClientCategory(models.TextChoices):
     OTHER_MIGRANT = "other_migrant", _("Other migrant in need")
 
 
+class DataSource(models.TextChoices):
+    """How the case entered Palermo: set by the channel that created it, never by a user
+    (a filter of the statistical tables; docs/privacy.md)."""
+
+    CASEWORK = "casework", _("Entered in Palermo")
+    FORM = "form", _("Questionnaire / ODK / Kobo submission")
+    HTCDS_IMPORT = "htcds_import", _("HTCDS file import")
+    TEMPLATE_IMPORT = "template_import", _("Palermo case template import (legacy and CTM-era "
+                                           "records)")
+
+
 IDENTIFYING_AGENCIES = with_refusals([
     ("police", _("Police")), ("ngo", _("NGO")), ("border", _("Border guards")),
     ("labour_inspection", _("Labour inspection")), ("consulate", _("Consulate or embassy")),
@@ -66,6 +77,9 @@ class Case(models.Model):
                                     help_text=_("The referral this case continues"))
     version = models.PositiveIntegerField(default=1, editable=False,
                                           help_text=_("Raised by every save: edit conflicts"))
+    data_source = models.CharField(_("data source"), max_length=20, editable=False,
+                                   choices=DataSource.choices, default=DataSource.CASEWORK,
+                                   help_text=_("How the case entered Palermo"))
 
     # Identification
     client_category = models.CharField(_("client category"), max_length=20,
@@ -162,6 +176,9 @@ class Case(models.Model):
             errors["identified_on"] = _("The date of identification is in the future.")
         if self.age_at_exploitation is not None and self.age_at_exploitation > 110:
             errors["age_at_exploitation"] = _("Enter an age in years.")
+        if self.data_source not in DataSource.values:  # not editable: Django skips it
+            errors["data_source"] = _("Not a data source: %(value)s") % {
+                "value": self.data_source}
         if errors:
             raise ValidationError(errors)
 

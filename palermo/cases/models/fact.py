@@ -18,6 +18,8 @@ class CaseFact(models.Model):
     opened_on = models.DateField()
     status = models.CharField(max_length=20)
     client_category = models.CharField(max_length=20)
+    data_source = models.CharField(max_length=20, default="casework",
+                                   help_text="How the case entered Palermo (Case.data_source)")
     gender = models.CharField(max_length=40, blank=True)
     age = models.PositiveSmallIntegerField(null=True, help_text="Age in years when identified")
     citizenship = models.CharField(max_length=3, blank=True)
