@@ -7,36 +7,30 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from palermo.analytics.engine import Filters
+from palermo.cases.facts import DATA_SOURCES
 
 # CaseFact.client_category values (docs/privacy.md, the data dictionary).
 CLIENT_CATEGORIES = [("victim", _("Victim of trafficking")),
                      ("possible_victim", _("Possible victim of trafficking")),
                      ("other_migrant", _("Other migrant in need"))]
+# The column groupings offered. For readers without the real counts, these (with each
+# table's printed grouping) are the fixed table set (publication.fixed_groupings).
 GROUPINGS = [("", _("As printed")), ("all", _("All persons")),
              ("origin_region", _("Region of origin")),
              ("destination_region", _("Destination region")), ("year", _("Year")),
              ("organisation", _("Organisation")), ("sex_age", _("Sex and age band"))]
 CONVENTIONS = [("", _("As printed")), ("ctm", _("CTM: % of known (multi-response: % of N)")),
                ("ctdc", _("CTDC: % of persons with information on the group"))]
-
-
-def period_problems(date_from, date_to) -> dict[str, str]:
-    """Why a period may not be used by a reader without the real counts, by field.
-
-    Two tables whose periods differ by a day differ by the persons of that day: subtracting
-    them would single out a few persons with every variable of the table. Such readers
-    choose whole calendar years (from 1 January, to 31 December)."""
-    problems = {}
-    if date_from and (date_from.month, date_from.day) != (1, 1):
-        problems["date_from"] = _("Choose a period of whole years: start on 1 January.")
-    if date_to and (date_to.month, date_to.day) != (12, 31):
-        problems["date_to"] = _("Choose a period of whole years: end on 31 December.")
-    return problems
+# The fields that choose whom a table counts: only for readers who see the real counts.
+POPULATION_FIELDS = ("date_from", "date_to", "organisation", "client_category", "data_source")
 
 
 class TableFilterForm(forms.Form):
-    """Period, organisations, client categories, convention and column grouping.
-    ``whole_years`` (readers without the real counts) allows only periods of whole years."""
+    """Period, organisations, client categories, data sources, convention and grouping.
+
+    ``fixed_set`` (readers without the real counts, ``publication.chooses_population``):
+    the population fields are not offered, and a request that sends one anyway is refused
+    with an error on that field — such readers get the fixed table set."""
 
     date_from = forms.DateField(label=_("Cases opened from"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}))
@@ -45,31 +39,58 @@ class TableFilterForm(forms.Form):
     organisation = forms.MultipleChoiceField(label=_("Organisations"), required=False)
     client_category = forms.MultipleChoiceField(label=_("Client category"), required=False,
                                                 choices=CLIENT_CATEGORIES)
+    data_source = forms.MultipleChoiceField(label=_("Data source"), required=False,
+                                            choices=DATA_SOURCES)
     convention = forms.ChoiceField(label=_("Percentages"), required=False, choices=CONVENTIONS)
     by = forms.ChoiceField(label=_("Columns"), required=False, choices=GROUPINGS)
 
-    def __init__(self, data=None, *, organisations=(), whole_years: bool = False, **kwargs):
+    def __init__(self, data=None, *, organisations=(), fixed_set: bool = False, **kwargs):
         super().__init__(data, **kwargs)
-        self.whole_years = whole_years
+        self.fixed_set = fixed_set
         self.fields["organisation"].choices = [(str(pk), name) for pk, name in organisations]
+
+    def offered(self) -> list:
+        """The fields to show on the page (without the population ones for a fixed set)."""
+        return [f for f in self if not (self.fixed_set and f.name in POPULATION_FIELDS)]
+
+    def refused(self) -> list:
+        """Errors of population fields that were sent though not offered (fixed set)."""
+        if not self.fixed_set or not self.is_bound:
+            return []
+        return [e for name in POPULATION_FIELDS for e in self.errors.get(name, [])]
+
+    def _sent(self, name: str) -> bool:
+        values = self.data.getlist(name) if hasattr(self.data, "getlist") else \
+            [self.data.get(name)]
+        return any(v not in (None, "") for v in values)
 
     def clean(self):
         cleaned = super().clean()
+        if self.fixed_set:
+            for name in POPULATION_FIELDS:
+                if self._sent(name):
+                    self._errors.pop(name, None)  # one reason: not "invalid date" as well
+                    self.add_error(name, ValidationError(
+                        _("%(field)s: not available — without the real counts, every table "
+                          "counts all the persons you may count, over all years (years and "
+                          "organisations can be shown as columns).")
+                        % {"field": self.fields[name].label}, code="fixed_set"))
+            return cleaned
         start, end = cleaned.get("date_from"), cleaned.get("date_to")
         if start and end and start > end:
             self.add_error("date_to", ValidationError(_("The end is before the start."),
                                                       code="order"))
-        if self.whole_years:
-            for name, message in period_problems(start, end).items():
-                self.add_error(name, ValidationError(message, code="whole_years"))
         return cleaned
 
     def filters(self) -> Filters:
-        """The validated filters (call after ``is_valid``)."""
+        """The validated filters (call after ``is_valid``); none for a fixed set."""
+        if self.fixed_set:
+            return Filters()
         data = self.cleaned_data
         return Filters(date_from=data.get("date_from"), date_to=data.get("date_to"),
                        organisations=tuple(int(o) for o in data.get("organisation") or ()),
-                       client_categories=tuple(data.get("client_category") or ()))
+                       client_categories=tuple(data.get("client_category") or ()),
+                       data_sources=tuple(data.get("data_source") or ()))
 
     def options(self) -> dict:
         """The convention and grouping chosen (``None`` = as the specification says)."""

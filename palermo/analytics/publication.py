@@ -9,28 +9,37 @@ columns adding up to N; a multi-response block without column totals, as it is n
 Blocks share N, so ``palermo.analytics.audit`` then attacks the whole table and more is hidden
 until no small count can be worked out. A percentage is shown only where its count is shown
 and its denominator can be worked out anyway (or is no small count), since a percentage and
-its count give the denominator back. docs/analytics.md explains it for readers.
+its count give the denominator back.
+
+Readers without the real counts choose no population (:func:`chooses_population`): they get
+the *fixed table set* — each table over their whole scope, ungrouped and in every column
+grouping offered — protected as one set (:func:`publish_tables`), since a grouped table's
+rows count the same persons as the ungrouped table's. docs/analytics.md explains it for
+readers.
 """
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from palermo import config
-from palermo.analytics.audit import AuditBlock, exposed
+from palermo.analytics.audit import MISSING, OTHER, AuditBlock, AuditTable, Key, build
 from palermo.analytics.engine import Filters
 from palermo.analytics.specs import TableSpec, get_spec
-from palermo.analytics.tables import Table, build_table
+from palermo.analytics.tables import Table, build_grouped, build_tables, grouping
 from palermo.core import access
 from palermo.core.access import Action, Scope
 from palermo.disclosure import suppress_table
 
 MARKER = "–"  # every suppressed count or percentage, whatever the reason (no hint of size)
 DEFAULT_THRESHOLD = 10
-AUDIT_ROUNDS = 25  # one more hidden entry per round; then everything is hidden
+AUDIT_ROUNDS = 25  # rounds of hiding more; then the table shows nothing but its headings
 
 
 def threshold() -> int:
@@ -115,34 +124,41 @@ class Published:
         return sum(len(b.rows) for b in self.blocks) + int(self.spec.total_row)
 
 
-def _additive_rows(block) -> list[list[int]]:
-    """The block as a table whose columns add up to N: the printed rows and, for a
-    single-response variable, the persons whom no printed row holds (another value; no known
-    value). Those are never printed, but N minus the printed rows — or a percentage of known —
-    gives them away, so they are protected like any count. A multi-response block is not
-    additive (a person may be in several rows): its printed rows only."""
+def _additive_rows(block) -> tuple[list, list[list[int]]]:
+    """The block as a table whose columns add up to N, with each row's key: the printed rows
+    and, for a single-response variable, the persons whom no printed row holds (another
+    value; no known value). Those are never printed, but N minus the printed rows — or a
+    percentage of known — gives them away, so they are protected like any count. A
+    multi-response block is not additive (a person may be in several rows): its printed rows
+    only. Keys name the same row in every table of a set (``audit.OTHER``, ``audit.MISSING``
+    for the never-printed ones)."""
+    keys = [OTHER if r.other else ("row", r.label) for r in block.rows]
     rows = [list(r.counts) for r in block.rows]
     if not block.multi:
-        rows += [extra for extra in (block.unprinted, block.missing) if any(extra)]
-    return rows
+        for key, extra in ((OTHER, block.unprinted), (MISSING, block.missing)):
+            if any(extra):
+                keys.append(key)
+                rows.append(list(extra))
+    return keys, rows
 
 
 def _sensitive(n: int, limit: int) -> bool:
     return 1 <= n <= limit
 
 
-def _suppress(table: Table, limit: int) -> tuple[list[int | None], list[list[list[bool]]]]:
-    """Which entries a reader without real counts may see: the N of each column and, per
-    block, each row of :func:`_additive_rows`. Suppression runs block by block, then the
-    audit attacks the whole table and hides more until no small count can be worked out."""
+def _first_pass(table: Table, limit: int, *, standalone: bool) -> AuditTable:
+    """Threshold and complementary suppression block by block (``suppress_table``): the N of
+    each column, then each block of :func:`_additive_rows`. In a grouped table each row is
+    also protected against its total across the columns — the ungrouped table's count of the
+    same persons. A *standalone* grouped table (published without its ungrouped table) keeps
+    those totals as what the reader knows wherever ``suppress_table`` would publish them."""
     width = len(table.columns)
     n_line = suppress_table([table.column_n], threshold=limit, row_totals=width > 1,
                             column_totals=False, table_total=False)
     n_shown = [n is not None for n in n_line.cells[0]]
-    total_shown = width > 1 and n_line.row_totals[0] is not None
     blocks: list[AuditBlock] = []
     for block in table.blocks:
-        rows = _additive_rows(block)
+        keys, rows = _additive_rows(block)
         if not rows:
             blocks.append(AuditBlock(block.multi, [], [], []))
             continue
@@ -152,35 +168,22 @@ def _suppress(table: Table, limit: int) -> tuple[list[int | None], list[list[lis
         if not block.multi:  # the block's column totals are the columns' N
             n_shown = [s and t is not None for s, t in zip(n_shown, result.column_totals,
                                                           strict=True)]
-        # Row totals: known as far as the suppression shows them. (That a grouped table's row
-        # totals are also the ungrouped table's counts is a residual risk: docs/analytics.md.)
-        known = [t is not None for t in result.row_totals] if width > 1 else [False] * len(rows)
-        blocks.append(AuditBlock(
-            block.multi, rows, [[n is not None for n in row] for row in result.cells], known))
-    _hide_with_n(n_shown, blocks)
-    for _round in range(AUDIT_ROUNDS):
-        found = exposed(table.column_n, n_shown, total_shown, blocks, limit)
-        if not found:
-            break
-        # Blocks share N and a grouped table's rows add up to the ungrouped table's counts,
-        # so one block's complementary suppression can be undone elsewhere: hide one more.
-        _hide_neighbour(found[0], table.column_n, n_shown, blocks)
-        _hide_with_n(n_shown, blocks)
-    else:  # fail safe: nothing is shown
-        n_shown = [False] * width
-        for block in blocks:
-            block.shown = [[False] * width for _ in block.cells]
-    column_n = [n if s else None for n, s in zip(table.column_n, n_shown, strict=True)]
-    return column_n, [b.shown for b in blocks]
+        totals = [sum(row) if t is not None else None for row, t in
+                  zip(rows, result.row_totals, strict=True)] if standalone and width > 1 else []
+        blocks.append(AuditBlock(block.multi, keys, rows,
+                                 [[n is not None for n in row] for row in result.cells], totals))
+    audit_table = AuditTable(list(table.column_n), n_shown, blocks)
+    _hide_with_n(audit_table)
+    return audit_table
 
 
-def _hide_with_n(n_shown: list[bool], blocks: list[AuditBlock]) -> None:
+def _hide_with_n(table: AuditTable) -> None:
     """Where a column's N is hidden, no single-response block may show that column whole —
     its rows add up to N: hide the block's smallest positive count there."""
-    for c, shown_n in enumerate(n_shown):
+    for c, shown_n in enumerate(table.n_shown):
         if shown_n:
             continue
-        for block in blocks:
+        for block in table.blocks:
             column = [(block.cells[r][c], r) for r in range(len(block.cells))]
             if block.multi or not all(block.shown[r][c] for _, r in column):
                 continue
@@ -189,28 +192,46 @@ def _hide_with_n(n_shown: list[bool], blocks: list[AuditBlock]) -> None:
                 block.shown[min(positive)[1]][c] = False
 
 
-def _hide_neighbour(entry: tuple, column_n: list[int], n_shown: list[bool],
-                    blocks: list[AuditBlock]) -> None:
-    """Hide the smallest positive shown entry that shares a line with the exposed *entry*:
-    in its row or its column for a cell, in its column of a block for a column's N; a
-    column's N or another column's N when nothing else is left."""
-    width = len(column_n)
-    if entry[0] == "cell":
-        b, r, c = entry[1:]
-        block = blocks[b]
-        candidates = [(block.cells[r][k], b, r, k) for k in range(width) if k != c]
-        candidates += [(block.cells[k][c], b, k, c) for k in range(len(block.cells)) if k != r]
+def _hide(table: AuditTable, key: Key) -> None:
+    if key[1] == "n":
+        table.n_shown[key[2]] = False
     else:
-        c = entry[1]
-        candidates = [(blk.cells[k][c], b, k, c) for b, blk in enumerate(blocks)
-                      if not blk.multi for k in range(len(blk.cells))]
-    shown = [x for x in candidates if x[0] > 0 and blocks[x[1]].shown[x[2]][x[3]]]
-    if shown:
-        b, r, c = min(shown)[1:]
-        blocks[b].shown[r][c] = False
-        return
-    others = [(column_n[k], k) for k in range(width) if n_shown[k] and column_n[k] > 0]
-    n_shown[c if n_shown[c] else min(others)[1] if others else c] = False
+        _, _, b, row_key, c = key
+        block = table.blocks[b]
+        block.shown[block.keys.index(row_key)][c] = False
+
+
+def _hide_everything(table: AuditTable) -> None:
+    table.n_shown = [False] * len(table.column_n)
+    for block in table.blocks:
+        block.shown = [[False] * len(row) for row in block.cells]
+
+
+def _settle(tables: list[AuditTable], adjustable: set[int], limit: int) -> None:
+    """Attack *tables* together (``tables[0]`` ungrouped, the others linked to it) and hide
+    more in the *adjustable* ones until no count from 1 to *limit* can be worked out: for
+    each exposed entry, the nearest shown entry it is tied to. Fail safe: an adjustable table
+    that cannot be made safe in ``AUDIT_ROUNDS`` rounds shows nothing but its headings."""
+    for _round in range(AUDIT_ROUNDS + 1):
+        system = build(tables)
+        found = system.exposed(limit)
+        if not found:
+            return
+        if _round == AUDIT_ROUNDS:
+            break
+        hidden = False
+        for entry in found:
+            target = system.neighbour(entry, lambda k: k[0] in adjustable)
+            if target is not None and system.shown[target]:
+                _hide(tables[target[0]], target)
+                system.shown[target] = False
+                hidden = True
+        for t in adjustable:
+            _hide_with_n(tables[t])
+        if not hidden:
+            break
+    for t in adjustable:
+        _hide_everything(tables[t])
 
 
 def _published_block(table: Table, block, column_n: list[int | None],
@@ -242,24 +263,154 @@ def _published_block(table: Table, block, column_n: list[int | None],
     return PublishedBlock(block.name, block.label, block.multi, rows)
 
 
-def publish(table: Table, *, real_counts: bool, limit: int | None = None) -> Published:
-    """*table* as its reader may see it: as computed for *real_counts* readers, else with
-    counts 1..*limit* (default: the configured threshold) and whatever would reveal them
-    suppressed."""
-    limit = threshold() if limit is None else limit
+def _published(table: Table, pattern: AuditTable | None, limit: int) -> Published:
+    """*table* with what *pattern* shows (``None``: everything, the real counts)."""
     notes = list(table.spec.notes)
-    if real_counts:
+    if pattern is None:
         blocks = [PublishedBlock(b.name, b.label, b.multi, [
             PublishedRow(r.label, [Cell(n, p) for n, p in zip(r.counts, r.percents,
                                                               strict=True)], r.other)
             for r in b.rows]) for b in table.blocks]
         return Published(table, list(table.column_n), blocks, False, limit, notes)
-    column_n, shown = _suppress(table, limit)
-    blocks = [_published_block(table, b, column_n, s, limit)
-              for b, s in zip(table.blocks, shown, strict=True)]
+    column_n = [n if s else None for n, s in zip(table.column_n, pattern.n_shown, strict=True)]
+    blocks = [_published_block(table, b, column_n, p.shown, limit)
+              for b, p in zip(table.blocks, pattern.blocks, strict=True)]
     published = Published(table, column_n, blocks, True, limit, notes)
     published.notes.append(suppression_note(limit))
     return published
+
+
+def publish(table: Table, *, real_counts: bool, limit: int | None = None) -> Published:
+    """*table* on its own, as its reader may see it: as computed for *real_counts* readers,
+    else with counts 1..*limit* (default: the configured threshold) and whatever would reveal
+    them suppressed. Readers get tables through :func:`publish_tables`, which also protects a
+    grouped table against the ungrouped one of the same persons."""
+    limit = threshold() if limit is None else limit
+    if real_counts:
+        return _published(table, None, limit)
+    pattern = _first_pass(table, limit, standalone=True)
+    _settle([pattern], {0}, limit)
+    return _published(table, pattern, limit)
+
+
+# --- the fixed table set --------------------------------------------------------------------
+
+def chooses_population(real_counts: bool) -> bool:
+    """May a reader choose whom a table counts — period, organisations, client categories,
+    data sources? Only one who sees the real counts. Anyone else gets the *fixed table set*:
+    every table counts their whole scope, years and organisations appear as column groupings,
+    and :func:`publish_tables` protects the set as a whole. (Two tables of overlapping
+    populations could otherwise be subtracted to recover the small counts of the difference.)
+    """
+    return real_counts
+
+
+def fixed_groupings(spec: TableSpec) -> list[tuple[str, ...]]:
+    """The column groupings of *spec* that a reader without the real counts may get, in a
+    fixed order, the ungrouped table first: those the filter form offers, and the printed
+    grouping of every shipped table with the same rows (``rows_from``) and counting unit."""
+    from palermo.analytics.filtering import GROUPINGS
+    from palermo.analytics.specs import shipped_specs
+
+    names: list = [value for value, _label in GROUPINGS if value]
+    siblings = [spec] + [s for s in shipped_specs().values()
+                         if s.rows == spec.rows and s.counts == spec.counts]
+    names += [s.columns for s in siblings]
+    out: list[tuple[str, ...]] = [grouping(spec, "all")]
+    for name in names:
+        columns = grouping(spec, name)
+        if columns not in out:
+            out.append(columns)
+    return out
+
+
+# Suppression patterns of recent table sets, by fingerprint of their counts: the same counts
+# always give the same pattern, so a reader paging through the set's groupings waits once.
+_FAMILY_CACHE: OrderedDict[str, list[AuditTable]] = OrderedDict()
+_FAMILY_LOCK = threading.Lock()
+FAMILY_CACHE_SIZE = 16
+
+
+def _fingerprint(tables: list[Table], limit: int) -> str:
+    """What the suppression of a table set depends on: the threshold and every count."""
+    digest = hashlib.sha256(str(limit).encode())
+    for table in tables:
+        digest.update(repr((table.by, table.column_n, [
+            (b.multi, _additive_rows(b)) for b in table.blocks])).encode())
+    return digest.hexdigest()
+
+
+def _copy(pattern: AuditTable) -> AuditTable:
+    return AuditTable(pattern.column_n, list(pattern.n_shown), [
+        AuditBlock(b.multi, b.keys, b.cells, [list(r) for r in b.shown], b.totals)
+        for b in pattern.blocks])
+
+
+def _suppress_set(tables: list[Table], limit: int) -> list[AuditTable]:
+    """What may be shown of each table of a set (``tables[0]`` ungrouped, the others grouped
+    tables of the same persons): the ungrouped table is protected on its own (it is exactly
+    the table published alone); each grouped table against it; then the whole set at once,
+    hiding more in the grouped tables until no small count of any table can be worked out
+    from all of them together. Deterministic: the same counts give the same tables."""
+    key = _fingerprint(tables, limit)
+    with _FAMILY_LOCK:
+        if key in _FAMILY_CACHE:
+            _FAMILY_CACHE.move_to_end(key)
+            return [_copy(p) for p in _FAMILY_CACHE[key]]
+    patterns = [_first_pass(tables[0], limit, standalone=False)]
+    _settle(patterns, {0}, limit)
+    for table in tables[1:]:
+        patterns.append(_first_pass(table, limit, standalone=False))
+        _settle([patterns[0], patterns[-1]], {1}, limit)
+    if len(patterns) > 2:
+        _settle(patterns, set(range(1, len(patterns))), limit)
+    with _FAMILY_LOCK:
+        _FAMILY_CACHE[key] = [_copy(p) for p in patterns]
+        while len(_FAMILY_CACHE) > FAMILY_CACHE_SIZE:
+            _FAMILY_CACHE.popitem(last=False)
+    return patterns
+
+
+def publish_tables(specs: list[TableSpec], filters: Filters | None = None, *,
+                   scope_orgs: tuple[int, ...] | None, real_counts: bool,
+                   convention: str | None = None, by=None,
+                   limit: int | None = None) -> list[Published]:
+    """*specs* as a reader may see them, counted within *scope_orgs*, each in the column
+    grouping *by* (``None`` = as printed).
+
+    With *real_counts*, any *filters* and grouping. Without, the fixed table set: *filters*
+    must be empty (``ValueError`` otherwise; the form refuses them first) and *by* one of
+    :func:`fixed_groupings`. Every grouping of a table's rows is then computed and protected
+    together (:func:`_suppress_set`), and the requested ones are returned — so whatever
+    combination of the set a reader fetches, no small count can be worked out from it. (The
+    ungrouped table does not depend on the others: it is computed alone.)"""
+    limit = threshold() if limit is None else limit
+    filters = filters or Filters()
+    if real_counts:
+        tables = build_tables(specs, filters, scope_orgs=scope_orgs, convention=convention,
+                              by=by)
+        return [_published(t, None, limit) for t in tables]
+    if filters != Filters():
+        raise ValueError("filters: readers without the real counts get the fixed table set "
+                         "(no period, organisation, client category or data source)")
+    requests, wanted = [], []
+    for spec in specs:
+        family = fixed_groupings(spec)
+        columns = grouping(spec, by)
+        if columns not in family:
+            raise ValueError(f"by: {'+'.join(columns)} is not in the fixed table set")
+        offset = family.index(columns)
+        if offset == 0:  # the ungrouped table is protected on its own: no need for the rest
+            family = family[:1]
+        wanted.append((len(requests), len(family), offset))
+        requests += [(spec, g) for g in family]
+    tables = build_grouped(requests, scope_orgs=scope_orgs, convention=convention)
+    out = []
+    for start, size, offset in wanted:
+        family_tables = tables[start:start + size]
+        patterns = _suppress_set(family_tables, limit)
+        out.append(_published(family_tables[offset], patterns[offset], limit))
+    return out
 
 
 def suppression_note(limit: int) -> str:
@@ -272,8 +423,10 @@ def suppression_note(limit: int) -> str:
 def table_for(membership, key: str, filters: Filters | None = None, *,
               convention: str | None = None, by=None) -> Published:
     """Table *key* for *membership*: counted within what it may see, suppressed unless it
-    may see the real counts. Raises ``PermissionDenied`` or ``KeyError`` (no such table)."""
+    may see the real counts (then without filters: the fixed table set). Raises
+    ``PermissionDenied``, ``KeyError`` (no such table) or ``ValueError`` (filters or a
+    grouping this reader may not choose)."""
     scope_orgs = reader_scope(membership)
-    spec = get_spec(key)
-    table = build_table(spec, filters, scope_orgs=scope_orgs, convention=convention, by=by)
-    return publish(table, real_counts=sees_real_counts(membership, scope_orgs))
+    return publish_tables([get_spec(key)], filters, scope_orgs=scope_orgs,
+                          real_counts=sees_real_counts(membership, scope_orgs),
+                          convention=convention, by=by)[0]

@@ -168,14 +168,22 @@ class _Plan:
     col_dims: list[Dimension]
 
 
-def _plan(specs: list[TableSpec], by) -> tuple[list[_Plan], list[Dimension]]:
+def grouping(spec: TableSpec, by=None) -> tuple[str, ...]:
+    """The column grouping *by* as dimension names (``None`` = as *spec* says; aliases such
+    as ``sex_age`` resolved), validated: ``SpecError`` names a bad one."""
+    if by is None:
+        return spec.columns
+    return column_dimensions(list(by) if not isinstance(by, str) else by, spec.rows,
+                             _Checker("request"), "by")
+
+
+def _plan(requests: list[tuple[TableSpec, object]]) -> tuple[list[_Plan], list[Dimension]]:
     """Each table's dimensions; a row shared by several tables is read once."""
     shared: dict = {}
     every: list[Dimension] = []
     plans = []
-    for spec in specs:
-        columns = spec.columns if by is None else column_dimensions(
-            list(by) if not isinstance(by, str) else by, spec.rows, _Checker("request"), "by")
+    for spec, by in requests:
+        columns = grouping(spec, by)
         row_dims = []
         for row in spec.rows:
             if row not in shared:
@@ -196,20 +204,30 @@ def _plan(specs: list[TableSpec], by) -> tuple[list[_Plan], list[Dimension]]:
     return plans, every
 
 
-def build_tables(specs: list[TableSpec], filters: Filters | None = None, *,
-                 scope_orgs: tuple[int, ...] | None = None, convention: str | None = None,
-                 by: tuple[str, ...] | list[str] | str | None = None) -> list[Table]:
-    """Compute *specs* over the CaseFact rows that pass *filters* within *scope_orgs* (the
-    organisations the reader may count; ``None`` = all), reading the facts once. *convention*
-    and *by* override the specifications' percentage convention and column grouping."""
+def build_grouped(requests: list[tuple[TableSpec, object]], filters: Filters | None = None, *,
+                  scope_orgs: tuple[int, ...] | None = None,
+                  convention: str | None = None) -> list[Table]:
+    """One table per (specification, column grouping) in *requests* (grouping ``None`` = as
+    the specification says), over the CaseFact rows that pass *filters* within *scope_orgs*
+    (the organisations the reader may count; ``None`` = all), reading the facts once.
+    *convention* overrides the specifications' percentage convention."""
     filters = filters or Filters()
     if convention not in (None, "ctm", "ctdc"):
         raise ValueError(f"convention: must be ctm or ctdc, not {convention!r}")
-    plans, dims = _plan(specs, by)
+    plans, dims = _plan(requests)
     where, params = where_clause(filters, scope_orgs)
     facts = fetch(dims, where, params)
     return [_compute(plan, facts, filters, convention or plan.spec.convention)
             for plan in plans]
+
+
+def build_tables(specs: list[TableSpec], filters: Filters | None = None, *,
+                 scope_orgs: tuple[int, ...] | None = None, convention: str | None = None,
+                 by: tuple[str, ...] | list[str] | str | None = None) -> list[Table]:
+    """Compute *specs*, each in the column grouping *by* (``None`` = as each specification
+    says), reading the facts once (see :func:`build_grouped`)."""
+    return build_grouped([(spec, by) for spec in specs], filters, scope_orgs=scope_orgs,
+                         convention=convention)
 
 
 def build_table(spec: TableSpec, filters: Filters | None = None, **options) -> Table:

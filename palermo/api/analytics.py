@@ -16,7 +16,6 @@ from palermo.analytics import publication
 from palermo.analytics.exports import log_export
 from palermo.analytics.filtering import TableFilterForm, organisation_choices
 from palermo.analytics.specs import get_spec, shipped_specs
-from palermo.analytics.tables import build_table
 from palermo.api.schemas import Error
 
 router = Router(tags=["analytics"])
@@ -98,11 +97,12 @@ def _serialise(p: publication.Published) -> dict:
 @router.get("/tables/{key}", response={200: TableOut, 403: Error, 404: Error,
                                        422: FilterProblems})
 def get_table(request, key: str):
-    """One table. Query parameters: ``date_from``, ``date_to`` (YYYY-MM-DD, case opened;
-    whole years unless the reader sees the real counts),
-    ``organisation`` (id, repeatable), ``client_category`` (repeatable), ``convention``
-    (ctm|ctdc), ``by`` (all, origin_region, destination_region, year, organisation,
-    sex_age)."""
+    """One table. Query parameters: ``convention`` (ctm|ctdc), ``by`` (all, origin_region,
+    destination_region, year, organisation, sex_age) and — only for a reader who sees the
+    real counts — the population: ``date_from``, ``date_to`` (YYYY-MM-DD, case opened),
+    ``organisation`` (id, repeatable), ``client_category`` (repeatable), ``data_source``
+    (repeatable). Anyone else gets the fixed table set: a population parameter is refused
+    with 422 naming it."""
     scope_orgs = publication.reader_scope(request.membership)
     try:
         spec = get_spec(key)
@@ -110,14 +110,14 @@ def get_table(request, key: str):
         return Status(404, {"detail": f"No table {key!r}."})
     real = publication.sees_real_counts(request.membership, scope_orgs)
     form = TableFilterForm(request.GET if request.GET else QueryDict(),
-                           organisations=organisation_choices(scope_orgs), whole_years=not real)
+                           organisations=organisation_choices(scope_orgs),
+                           fixed_set=not publication.chooses_population(real))
     if not form.is_valid():
         return Status(422, {"detail": "invalid", "fields": {
             name: [str(e) for e in errors] for name, errors in form.errors.items()}})
-    table = build_table(spec, form.filters(), scope_orgs=scope_orgs, **form.options())
-    published = publication.publish(table, real_counts=real)
+    published = publication.publish_tables([spec], form.filters(), scope_orgs=scope_orgs,
+                                           real_counts=real, **form.options())[0]
     body = _serialise(published)
     log_export([published], json.dumps(body, sort_keys=True, default=str), "json",
                channel="api", membership=request.membership)
     return body
-

@@ -142,33 +142,46 @@ def test_csv_layout(browser, mixed_facts):
 def test_every_export_is_written_to_the_release_log(browser, api_client, mixed_facts, cast):
     client = browser("chen")
     content = client.get(TABLE + "export.xlsx").content
-    client.get(REGIONS + "export.csv?convention=ctdc&date_from=2020-01-01")
+    client.get(REGIONS + "export.csv?convention=ctdc&by=year")
+    # Refused (chen gets the fixed table set): no file, no release.
+    assert client.get(REGIONS + "export.csv?date_from=2020-01-01").status_code == 400
     api_client("dana").get(API + "?by=year")
+    browser("fatima").get(TABLE + "export.csv?date_from=2020-01-01&data_source=casework")
     client.get(TABLE)  # a page view is not a release
-    xlsx, csv_, api = Release.objects.order_by("id")
+    xlsx, csv_, api, real = Release.objects.order_by("id")
     assert (xlsx.user, xlsx.organisation, xlsx.channel, xlsx.method) == (
         cast.chen.user, cast.hq, "xlsx", "table")
     assert xlsx.sha256 == hashlib.sha256(content).hexdigest() and xlsx.suppressed
     assert xlsx.spec == "ctm_full_sample" and xlsx.row_count > 30
-    assert csv_.parameters["convention"] == "ctdc"
-    assert csv_.parameters["filters"]["from"] == "2020-01-01"
+    assert csv_.parameters["convention"] == "ctdc" and csv_.parameters["by"] == ["year"]
+    assert csv_.parameters["filters"]["from"] is None
     assert csv_.parameters["threshold"] == 10
     assert (api.user, api.channel, api.parameters["by"]) == (cast.dana.user, "api", ["year"])
+    assert (real.user, real.suppressed) == (cast.fatima.user, False)
+    assert real.parameters["filters"]["from"] == "2020-01-01"
+    assert real.parameters["filters"]["data_sources"] == ["casework"]
 
 
 def test_filters_on_the_page_and_bad_filters(browser, api_client, mixed_facts, cast):
-    client = browser("chen")
-    html = client.get(TABLE, {"organisation": cast.ngo_b.pk}).content.decode()
-    assert "All Countries (N=45)" in html
+    # The supervisor (real counts) filters; chen, without, gets the fixed table set:
+    # test_fixed_table_set.py checks the refusals.
+    client = browser("fatima")
+    html = client.get(TABLE, {"data_source": "casework", "client_category": "victim"}
+                      ).content.decode()
+    assert "All Countries (N=60)" in html
     bad = client.get(TABLE, {"date_from": "2022-01-01", "date_to": "2020-01-01"})
     assert "The end is before the start." in bad.content.decode()
     assert client.get(TABLE + "export.csv", {"date_from": "yesterday"}).status_code == 400
-    response = api_client("chen").get(API, {"date_from": "yesterday"})
+    response = api_client("fatima").get(API, {"date_from": "yesterday"})
     assert response.status_code == 422 and "date_from" in response.json()["fields"]
-    # emre may not filter on another organisation: the choice is refused.
-    response = api_client("emre").get(API, {"organisation": cast.ngo_b.pk})
+    response = api_client("fatima").get(API, {"data_source": "telepathy"})
+    assert response.status_code == 422 and "data_source" in response.json()["fields"]
+    # fatima may not filter on another organisation: the choice is refused.
+    response = api_client("fatima").get(API, {"organisation": cast.ngo_b.pk})
     assert response.status_code == 422 and "organisation" in response.json()["fields"]
-    assert client.get("/reports/no_such_table/").status_code == 404
+    response = api_client("chen").get(API, {"by": "weekday"})
+    assert response.status_code == 422 and "by" in response.json()["fields"]
+    assert browser("chen").get("/reports/no_such_table/").status_code == 404
     assert api_client("chen").get("/api/statistics/tables/nothing").status_code == 404
     assert client.get(TABLE + "export.pdf").status_code == 404
 

@@ -1,10 +1,10 @@
 """Attacks on published tables by a reader without the real counts: the never-printed counts
 (unknown values), percentages, blocks that share N, multi-response rows, differencing two
-periods, and an independent linear-programming attack on random data sets."""
+periods (refused: such readers choose no period), and an independent linear-programming attack
+on random data sets. test_fixed_table_set.py attacks the whole set of tables at once."""
 
 from __future__ import annotations
 
-import datetime as dt
 import random
 
 import numpy as np
@@ -12,8 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from scipy.optimize import linprog
 
-from palermo.analytics.engine import Filters
-from palermo.analytics.publication import publish
+from palermo.analytics.publication import publish, publish_tables
 from palermo.analytics.specs import get_spec
 from palermo.analytics.tables import build_table
 from palermo.cases.models import CaseFact
@@ -82,22 +81,24 @@ def _day_apart_facts(cast):
              age=20 + i % 10, exploitation_types=["ForcedLabour"]) for i in range(40)])
 
 
-def test_periods_must_be_whole_years_for_restricted_readers(browser, api_client, cast,
-                                                            tmp_path):
+def test_restricted_readers_choose_no_period(browser, api_client, cast, tmp_path):
+    # Two tables whose periods differ by a day (or by a year) differ by the persons of that
+    # day: a reader without the real counts gets every year at once, years only as columns.
     _day_apart_facts(cast)
     day = {"date_to": "2021-11-30"}
     page = browser("chen").get(TABLE, day).content.decode()
-    assert "end on 31 December" in page and "All Countries (N=" not in page
+    assert "to: not available" in page and "All Countries (N=" not in page
     assert browser("chen").get(TABLE + "export.csv", day).status_code == 400
-    response = api_client("dana").get("/api/statistics/tables/ctm_full_sample",
-                                      {"date_from": "2021-03-02"})
-    assert response.status_code == 422 and "date_from" in response.json()["fields"]
-    with pytest.raises(CommandError, match="whole years"):
+    for period in ({"date_from": "2021-03-02"}, {"date_from": "2021-01-01",
+                                                  "date_to": "2021-12-31"}):
+        response = api_client("dana").get("/api/statistics/tables/ctm_full_sample", period)
+        assert response.status_code == 422 and set(response.json()["fields"]) == set(period)
+    with pytest.raises(CommandError, match="--to: a suppressed report"):
         call_command("report", "ctm", "--out", str(tmp_path / "x.csv"), "--format", "csv",
                      "--to", "2021-11-30")
-    # Whole years work; the supervisor (real counts of her organisation) may pick any day.
-    assert "All Countries (N=40)" in browser("chen").get(
-        TABLE, {"date_from": "2021-01-01", "date_to": "2021-12-31"}).content.decode()
+    # The year is a column instead; the supervisor (real counts of her organisation) may
+    # pick any day.
+    assert "2021 (N=40)" in browser("chen").get(TABLE, {"by": "year"}).content.decode()
     assert "All Countries (N=37)" in browser("fatima").get(TABLE, day).content.decode()
 
 
@@ -198,9 +199,9 @@ def test_no_small_count_shown_or_recoverable_in_random_tables(cast, seed):
                                 ("ctm_full_sample", "year", "ctm"),
                                 ("ctm_full_sample", "sex_age", "ctdc"),
                                 ("ctm_full_sample", "organisation", "ctm")]:
-        table = build_table(get_spec(key), Filters(date_from=dt.date(2019, 1, 1)), by=by,
-                            convention=convention)
-        published = publish(table, real_counts=False, limit=10)
+        published = publish_tables([get_spec(key)], scope_orgs=None, real_counts=False,
+                                   by=by, convention=convention, limit=10)[0]
+        table = published.table
         where = f"{key} by {by} ({convention})"
         shown = [c.n for b in published.blocks for r in b.rows for c in r.cells]
         assert not [n for n in shown + published.column_n
@@ -216,15 +217,36 @@ def test_no_small_count_shown_or_recoverable_in_random_tables(cast, seed):
 
 
 def test_audit_finds_a_count_one_block_hides_and_another_gives_back():
-    from palermo.analytics.audit import AuditBlock, exposed
+    from palermo.analytics.audit import AuditBlock, AuditTable, exposed
 
     # Column 1 has N 9 (hidden). Block A hides its 9 and N; block B shows column 1 whole
     # (9 and 0): B's column adds up to N, so N and A's 9 come back.
-    a = AuditBlock(False, [[9, 30], [0, 20]], [[False, True], [True, True]], [False, False])
-    b = AuditBlock(False, [[9, 25], [0, 25]], [[True, True], [True, True]], [False, False])
-    n = [9, 50]
-    assert set(exposed(n, [False, True], False, [a, b], 10)) == {("cell", 0, 0, 0), ("n", 0)}
+    rows = [("row", "x"), ("row", "y")]
+    a = AuditBlock(False, rows, [[9, 30], [0, 20]], [[False, True], [True, True]])
+    b = AuditBlock(False, rows, [[9, 25], [0, 25]], [[True, True], [True, True]])
+    table = AuditTable([9, 50], [False, True], [a, b])
+    assert set(exposed([table], 10)) == {(0, "cell", 0, ("row", "x"), 0), (0, "n", 0)}
     b.shown[0][0] = False  # B hides it too: nothing ties N to a shown figure any more
-    assert exposed(n, [False, True], False, [a, b], 10) == []
-    # With the table total shown, N of column 0 is 59 minus N of column 1: back again.
-    assert ("n", 0) in exposed(n, [False, True], True, [a, b], 10)
+    assert exposed([table], 10) == []
+    # Beside the ungrouped table (N 59 shown), N of column 0 is 59 minus N of column 1.
+    whole = AuditTable([59], [True], [AuditBlock(False, rows, [[18], [41]], [[False], [False]]),
+                                      AuditBlock(False, rows, [[34], [25]], [[True], [True]])])
+    assert (1, "n", 0) in exposed([whole, table], 10)
+
+
+def test_audit_links_rows_of_persons_as_at_least_or_exactly():
+    from palermo.analytics.audit import AuditBlock, AuditTable, exposed
+
+    # A grouped row 3 + 12 (the 3 hidden, and N hidden too) against the ungrouped count of
+    # the same persons. If it is 15, each person is in one column: 15 - 12 gives the 3 back.
+    # If it is 14 (a person in both columns), the reader only knows "at least 14": 2 or 3.
+    def grouped():
+        return AuditTable([20, 30], [False, True], [AuditBlock(
+            True, [("row", "x")], [[3, 12]], [[False, True]])])
+
+    def whole(count):
+        return AuditTable([48], [True], [AuditBlock(True, [("row", "x")], [[count]],
+                                                    [[True]])])
+
+    assert exposed([whole(15), grouped()], 10) == [(1, "cell", 0, ("row", "x"), 0)]
+    assert exposed([whole(14), grouped()], 10) == []

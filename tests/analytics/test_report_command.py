@@ -37,15 +37,45 @@ def test_xlsx_of_the_ctm_table_set(mixed_facts, tmp_path):
     assert f"#{release.pk}" in message and "suppressed" in message
 
 
-def test_csv_by_year_for_one_organisation_and_period(mixed_facts, cast, tmp_path):
+def test_csv_by_year_of_the_fixed_set(mixed_facts, tmp_path):
     path = tmp_path / "by_year.csv"
-    run("ctm", "--by", "year", "--format", "csv", "--out", str(path), "--org", "NGO B",
-        "--from", "2020-01-01", "--to", "2021-12-31", "--convention", "ctdc")
+    run("ctm", "--by", "year", "--format", "csv", "--out", str(path), "--convention", "ctdc")
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows[0] == ["Table 1: Full Sample"]
-    assert "CTDC" in rows[1][0] and "2020-01-01 to 2021-12-31" in rows[1][0]
-    assert [h for h in rows[2] if h] == ["2020 (N=11)", "2021 (N=11)"]
-    assert Release.objects.get().parameters["filters"]["organisations"] == [cast.ngo_b.pk]
+    assert "CTDC" in rows[1][0] and "cases opened" not in rows[1][0]
+    assert [h for h in rows[2] if h] == ["2019 (N=27)", "2020 (N=26)", "2021 (N=26)",
+                                         "2022 (N=26)"]
+    counts = [int(v) for row in rows[4:] for v in row[2::2] if v.isdigit()]
+    assert counts and not [n for n in counts if 1 <= n <= 10]
+    assert Release.objects.get().parameters["by"] == ["year"]
+
+
+@pytest.mark.parametrize("args, named", [
+    (["--org", "NGO B"], "--org"), (["--from", "2020-01-01", "--to", "2021-12-31"],
+                                    "--from, --to"),
+    (["--source", "casework"], "--source"), (["--as", "emre", "--from", "2021-01-01"], "--from"),
+    (["--as", "fatima", "--to", "2021-12-31"], "--to")])  # fatima, but suppressed
+def test_a_suppressed_report_chooses_no_population(mixed_facts, tmp_path, args, named):
+    with pytest.raises(CommandError, match=f"^{named}: a suppressed report counts every "
+                                           "person in scope over all years"):
+        run("ctm", "--by", "year", "--format", "csv", "--out", str(tmp_path / "x.csv"), *args)
+    assert not Release.objects.exists()
+
+
+def test_real_counts_for_a_period_and_data_sources(mixed_facts, cast, tmp_path):
+    path = tmp_path / "real.csv"
+    run("ctm", "--by", "year", "--format", "csv", "--out", str(path), "--as", "fatima",
+        "--unsuppressed", "--from", "2020-01-01", "--to", "2021-12-31",
+        "--source", "casework,form", "--source", "casework")
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    assert "2020-01-01 to 2021-12-31" in rows[1][0] and "casework, form" in rows[1][0]
+    assert [h for h in rows[2] if h] == ["2020 (N=15)", "2021 (N=15)"]  # NGO A only
+    filters = Release.objects.get().parameters["filters"]
+    assert filters["data_sources"] == ["casework", "form"] and filters["to"] == "2021-12-31"
+    # No case came through a form: nobody is counted.
+    run("ctm", "--format", "csv", "--out", str(path), "--as", "fatima", "--unsuppressed",
+        "--source", "form")
+    assert "All Countries (N=0)" in path.read_text(encoding="utf-8")
 
 
 def test_html_report_by_origin_region(mixed_facts, tmp_path):
@@ -81,6 +111,8 @@ def test_bad_arguments_are_named(mixed_facts, tmp_path):
         run("ctm", "--out", out, "--from", "March")
     with pytest.raises(CommandError, match="--org 'Nowhere': no such organisation"):
         run("ctm", "--out", out, "--org", "Nowhere")
+    with pytest.raises(CommandError, match="--source 'fax': expected one of casework, "):
+        run("ctm", "--out", out, "--source", "casework,fax")
     with pytest.raises(CommandError, match="no table 'ctx'"):
         run("ctx", "--out", out)
     assert not Release.objects.exists()

@@ -13,7 +13,6 @@ from palermo.analytics.exports import export_tables
 from palermo.analytics.filtering import TableFilterForm, organisation_choices
 from palermo.analytics.outputs import column_heading, filters_line, lines, svg_chart
 from palermo.analytics.specs import TableSpec, get_spec, shipped_specs
-from palermo.analytics.tables import build_tables
 
 
 def _spec(key: str) -> TableSpec:
@@ -24,9 +23,9 @@ def _spec(key: str) -> TableSpec:
 
 
 def _form(request, scope_orgs) -> TableFilterForm:
-    return TableFilterForm(
-        request.GET or None, organisations=organisation_choices(scope_orgs),
-        whole_years=not publication.sees_real_counts(request.membership, scope_orgs))
+    real = publication.sees_real_counts(request.membership, scope_orgs)
+    return TableFilterForm(request.GET or None, organisations=organisation_choices(scope_orgs),
+                           fixed_set=not publication.chooses_population(real))
 
 
 def _published(request, specs: list[TableSpec], form: TableFilterForm, scope_orgs):
@@ -36,8 +35,8 @@ def _published(request, specs: list[TableSpec], form: TableFilterForm, scope_org
     filters = form.filters() if form.is_bound else None
     options = form.options() if form.is_bound else {}
     real = publication.sees_real_counts(request.membership, scope_orgs)
-    return [publication.publish(table, real_counts=real)
-            for table in build_tables(specs, filters, scope_orgs=scope_orgs, **options)]
+    return publication.publish_tables(specs, filters, scope_orgs=scope_orgs, real_counts=real,
+                                      **options)
 
 
 def view_context(published: publication.Published) -> dict:
