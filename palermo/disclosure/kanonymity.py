@@ -1,5 +1,5 @@
-"""k-anonymity for microdata: generalisation hierarchies, a full-lattice search and record
-suppression, verified independently with pycanon.
+"""k-anonymity for microdata: generalisation hierarchies, a lattice search that generalises
+before it suppresses, and record suppression, verified independently with pycanon.
 
 A *quasi-identifier* (QI) is a column an outsider could link to other knowledge (sex, age,
 citizenship, year). A release is k-anonymous when every combination of QI values that occurs
@@ -7,15 +7,19 @@ is shared by at least k records. We get there by
 
 1. *generalising* QIs along a :class:`Hierarchy` (age 23 → "21--23" → "18--29" → "18+" → "*"),
    the same level for the whole column (full-domain generalisation), and
-2. *suppressing* (dropping) the records still in classes smaller than k, up to
-   ``max_suppression`` of the records.
+2. *suppressing* (dropping) the records still in classes smaller than k, at most
+   ``max_suppression`` of the records (default :data:`DEFAULT_MAX_SUPPRESSION`, 5 %).
 
-Every combination of levels (the lattice) is evaluated; among those that need at most
-``max_suppression`` record suppression, the one with the least information loss wins:
-first the mean relative generalisation height (the "precision" metric), then the number of
-records suppressed, then the level vector (so results are reproducible). The top of the
-lattice (every QI "*") suppresses nothing when there are at least k records, so a solution
-always exists.
+The combinations of levels form a lattice, searched by :mod:`palermo.disclosure.lattice` on
+the counts of the distinct value combinations (never on the records): among all the nodes
+that stay within the suppression limit, the one with the least information loss wins
+(Iyengar's Loss Metric, a suppressed record counting as fully generalised; ties: fewer
+records suppressed, then the smaller level vector). So a column is generalised rather than
+a large share of the records dropped, and no less generalised node would do as well: any
+node strictly below the chosen one breaks the limit or loses more. If no node stays within
+the limit (possible only with fewer than k records, or a hierarchy that does not end in
+"*"), the top node is taken, the records still in small classes are suppressed, and the
+result says ``forced``.
 """
 
 from __future__ import annotations
@@ -28,12 +32,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from palermo.disclosure import lattice
+
 __all__ = ["Hierarchy", "KAnonResult", "k_anonymise", "verify_k", "age_bands",
-           "mapping_hierarchy", "year_periods", "SUPPRESSED", "CTDC_AGE_BANDS"]
+           "mapping_hierarchy", "year_periods", "SUPPRESSED", "CTDC_AGE_BANDS",
+           "DEFAULT_MAX_SUPPRESSION"]
 
 SUPPRESSED = "*"
 # The CTDC "ageBroad" bands (lower bounds); the default hierarchy coarsens them in nesting steps.
 CTDC_AGE_BANDS = (0, 9, 18, 21, 24, 27, 30, 39, 48)
+# At most 5 % of the records may be suppressed (ARX allows 0-10 %): enough room that a few
+# outliers do not force a whole column up a level, little enough that the records dropped
+# (the rarest combinations, so not a random sample) barely move the released marginals.
+DEFAULT_MAX_SUPPRESSION = 0.05
 
 
 def _missing(value) -> bool:
@@ -55,6 +66,13 @@ class Hierarchy:
     def __post_init__(self):
         if not self.levels:
             raise ValueError("a hierarchy needs at least one level")
+        if self.names and len(self.names) != len(self.levels):
+            raise ValueError(f"a hierarchy of {len(self.levels)} levels needs "
+                             f"{len(self.levels)} names, got {len(self.names)}")
+
+    def level_name(self, level: int) -> str:
+        """What *level* is called in reports ("region", "5-year periods", "*")."""
+        return self.names[level] if self.names else f"level {level}"
 
     @property
     def height(self) -> int:
@@ -117,14 +135,16 @@ def age_bands(levels: Sequence[Sequence[int]] = (CTDC_AGE_BANDS, (0, 18, 30, 48)
         return band
 
     return Hierarchy((_identity, *[banding(b) for b in levels], _top),
-                     ("value", *[f"bands{len(b)}" for b in levels], SUPPRESSED))
+                     ("as recorded", *[f"{len(b)} bands" for b in levels], SUPPRESSED))
 
 
-def mapping_hierarchy(levels: Sequence[Mapping[Hashable, Hashable]]) -> Hierarchy:
+def mapping_hierarchy(levels: Sequence[Mapping[Hashable, Hashable]],
+                      names: Sequence[str] = ()) -> Hierarchy:
     """Value → ``levels[0][value]`` → ``levels[1][...]`` … → "*".
 
     Each mapping maps the previous level's values (e.g. country → region, region →
     continent). A value a mapping does not cover is an error naming the value and level.
+    *names* names the levels for reports, "*" included (default "as recorded", "level 1" …).
     """
     def chain(depth: int):
         def generalise(value):
@@ -138,7 +158,8 @@ def mapping_hierarchy(levels: Sequence[Mapping[Hashable, Hashable]]) -> Hierarch
         return generalise
 
     return Hierarchy((_identity, *[chain(d) for d in range(1, len(levels) + 1)], _top),
-                     ("value", *[f"level{d}" for d in range(1, len(levels) + 1)], SUPPRESSED))
+                     tuple(names) or ("as recorded", *[f"level {d}" for d in
+                                                       range(1, len(levels) + 1)], SUPPRESSED))
 
 
 def year_periods(widths: Sequence[int] = (5, 10), origin: int = 2000) -> Hierarchy:
@@ -162,57 +183,96 @@ def year_periods(widths: Sequence[int] = (5, 10), origin: int = 2000) -> Hierarc
         return generalise
 
     return Hierarchy((_identity, *[period(w) for w in widths], _top),
-                     ("year", *[f"{w}y" for w in widths], SUPPRESSED))
+                     ("year", *[f"{w}-year periods" for w in widths], SUPPRESSED))
 
 
 @dataclass(frozen=True)
 class KAnonResult:
-    """The k-anonymous release: generalised data without the suppressed records."""
+    """The k-anonymous release (generalised data without the suppressed records) and the
+    report of how it was made: the chosen level per quasi-identifier, the records
+    suppressed, the information loss (LM, 0–1), the smallest class, and whether the
+    suppression limit had to be broken (``forced``: no node of the lattice met it)."""
 
     data: pd.DataFrame
     levels: dict[str, int]
+    level_names: dict[str, str]
+    records: int
     suppressed: int
     k: int
+    max_suppression: float
     information_loss: float
+    min_class_size: int
+    classes: int
+    forced: bool
     nodes_evaluated: int
+    lattice_size: int
+
+    @property
+    def suppressed_share(self) -> float:
+        """Share of the input records suppressed (0 when there were none)."""
+        return self.suppressed / self.records if self.records else 0.0
+
+    def report(self) -> dict:
+        """The figures of the report as plain JSON values (for a release log)."""
+        return {"k": self.k, "max_suppression": self.max_suppression,
+                "levels": dict(self.levels), "level_names": dict(self.level_names),
+                "records": self.records, "suppressed": self.suppressed,
+                "suppressed_share": round(self.suppressed_share, 6),
+                "information_loss": round(self.information_loss, 6),
+                "min_class_size": self.min_class_size, "classes": self.classes,
+                "forced": self.forced, "nodes_evaluated": self.nodes_evaluated,
+                "lattice_size": self.lattice_size}
+
+    def summary(self) -> str:
+        """One line: levels, suppression against the limit, loss, smallest class."""
+        levels = ", ".join(f"{qi} {self.level_names[qi]} (level {lvl})"
+                           for qi, lvl in self.levels.items())
+        line = (f"levels {levels or 'none (no quasi-identifier)'}; {self.suppressed:,} of "
+                f"{self.records:,} records suppressed ({self.suppressed_share:.1%}, limit "
+                f"{100 * self.max_suppression:g}%); information loss {self.information_loss:.3f}; "
+                f"smallest class {self.min_class_size:,}; {self.nodes_evaluated} of "
+                f"{self.lattice_size} lattice nodes evaluated")
+        if self.forced:
+            line += ("; FORCED: no generalisation meets the suppression limit, so the most "
+                     "general one was taken and the records still in small classes suppressed")
+        return line
 
 
-def _codes(df: pd.DataFrame, qi: str, hierarchy: Hierarchy) -> list[tuple[np.ndarray, list]]:
-    """Per level: integer codes of each record's generalised value and the value list.
-    Only the distinct original values are generalised, so this is cheap on large frames."""
-    original_codes, uniques = pd.factorize(df[qi], use_na_sentinel=True)
-    has_missing = (original_codes < 0).any()
-    out = []
+def _encode(column: pd.Series, hierarchy: Hierarchy, name: str
+            ) -> tuple[np.ndarray, lattice.Attribute, list[np.ndarray]]:
+    """Per record its leaf (level-0 value) code; the attribute's level maps; and per level
+    the generalised values by code. Only the distinct values are generalised."""
+    original, uniques = pd.factorize(column, use_na_sentinel=True)
+    missing = bool((original < 0).any())
+    per_level = []
     for level in range(hierarchy.height + 1):
-        values = [hierarchy.generalise(v, level) for v in uniques]
-        if has_missing:
-            values.append(hierarchy.generalise(None, level))
-        level_codes, level_values = pd.factorize(pd.Series(values, dtype=object),
-                                                 use_na_sentinel=False)
-        mapped = level_codes[np.where(original_codes < 0, len(uniques), original_codes)]
-        out.append((mapped.astype(np.int64), list(level_values)))
-    return out
-
-
-def _class_sizes(codes: Sequence[np.ndarray], cardinalities: Sequence[int]) -> np.ndarray:
-    """For each record, the size of its equivalence class under the combined codes."""
-    key = np.zeros(len(codes[0]), dtype=np.int64)
-    radix = 1
-    for c, card in zip(codes, cardinalities, strict=True):
-        key = key * card + c
-        radix *= card
-    if radix <= 20_000_000:
-        return np.bincount(key, minlength=radix)[key]
-    _, inverse, counts = np.unique(key, return_inverse=True, return_counts=True)
-    return counts[inverse]
+        generalised = [hierarchy.generalise(v, level) for v in uniques]
+        if missing:
+            generalised.append(hierarchy.generalise(None, level))
+        codes, values = pd.factorize(pd.Series(generalised, dtype=object),
+                                     use_na_sentinel=False)
+        per_level.append((codes.astype(np.int64), np.asarray(values, dtype=object)))
+    leaf_of_unique = per_level[0][0]
+    leaves = leaf_of_unique[np.where(original < 0, len(uniques), original)]
+    maps = []
+    for level, (codes, _values) in enumerate(per_level):
+        leaf_map = np.zeros(len(per_level[0][1]), dtype=np.int64)
+        leaf_map[leaf_of_unique] = codes
+        if not (leaf_map[leaf_of_unique] == codes).all():
+            raise ValueError(f"the hierarchy of {name!r} does not nest: level {level} splits "
+                             f"values that level 0 puts together")
+        maps.append(leaf_map)
+    return leaves, lattice.attribute(name, maps), [values for _c, values in per_level]
 
 
 def k_anonymise(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
                 hierarchies: Mapping[str, Hierarchy], *,
-                max_suppression: float = 0.05) -> KAnonResult:
-    """Generalise *quasi_identifiers* of *df* along *hierarchies* and drop the records left in
-    classes smaller than *k* (at most *max_suppression* of them), minimising information loss.
-    Columns other than the QIs are returned unchanged. See the module docstring."""
+                max_suppression: float = DEFAULT_MAX_SUPPRESSION) -> KAnonResult:
+    """Generalise *quasi_identifiers* of *df* along *hierarchies* (one level per column) and
+    drop the records left in classes smaller than *k*: the generalisation with the least
+    information loss among those suppressing at most *max_suppression* of the records (or,
+    if none does, the most general one, reported as forced). Columns other than the QIs
+    are returned unchanged. See the module docstring and :mod:`palermo.disclosure.lattice`."""
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     if not 0 <= max_suppression <= 1:
@@ -224,43 +284,34 @@ def k_anonymise(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
         if qi not in hierarchies:
             raise ValueError(f"quasi-identifier {qi!r} has no generalisation hierarchy")
     n = len(df)
+    allowed = math.floor(max_suppression * n + 1e-9)
+    report = {"records": n, "k": k, "max_suppression": max_suppression}
     if not qis or n == 0:
         kept = df.copy() if n >= k or n == 0 else df.iloc[0:0].copy()
-        return KAnonResult(kept, {}, n - len(kept), k, 0.0, 0)
+        return KAnonResult(kept, {qi: 0 for qi in qis},
+                           {qi: hierarchies[qi].level_name(0) for qi in qis},
+                           suppressed=n - len(kept), information_loss=0.0 if len(kept) else
+                           float(n > 0), min_class_size=len(kept), classes=int(len(kept) > 0),
+                           forced=n - len(kept) > allowed, nodes_evaluated=0,
+                           lattice_size=1, **report)
 
-    per_qi = {qi: _codes(df, qi, hierarchies[qi]) for qi in qis}
-    heights = [hierarchies[qi].height for qi in qis]
-    allowed = math.floor(max_suppression * n + 1e-9)
-    best = None
-    evaluated = 0
-    winners: list[tuple[int, ...]] = []
-    for node in sorted(itertools.product(*[range(h + 1) for h in heights]),
-                       key=lambda node: (sum(node), node)):
-        # A generalisation of an acceptable node loses more precision: it cannot win.
-        if any(all(a >= b for a, b in zip(node, w, strict=True)) for w in winners):
-            continue
-        evaluated += 1
-        codes = [per_qi[qi][lvl][0] for qi, lvl in zip(qis, node, strict=True)]
-        cards = [len(per_qi[qi][lvl][1]) for qi, lvl in zip(qis, node, strict=True)]
-        small = _class_sizes(codes, cards) < k
-        n_small = int(small.sum())
-        if n_small > allowed and n_small < n:
-            continue
-        if n_small == n and n >= k:
-            continue  # everything suppressed although the top node would keep all records
-        winners.append(node)
-        loss = float(np.mean([lvl / h if h else 0.0 for lvl, h in zip(node, heights,
-                                                                        strict=True)]))
-        candidate = (loss, n_small, node, small)
-        if best is None or candidate[:3] < best[:3]:
-            best = candidate
-    loss, n_small, node, small = best
-    out = df.loc[~small].copy()
-    for qi, lvl in zip(qis, node, strict=True):
-        codes, values = per_qi[qi][lvl]
-        out[qi] = pd.Series(np.asarray(values, dtype=object)[codes[~small]], index=out.index,
-                            dtype=object)
-    return KAnonResult(out, dict(zip(qis, node, strict=True)), n_small, k, loss, evaluated)
+    encoded = [_encode(df[qi], hierarchies[qi], qi) for qi in qis]
+    attributes = [attribute for _leaves, attribute, _values in encoded]
+    bottom, row_class = lattice.group([leaves for leaves, _a, _v in encoded], attributes)
+    space = lattice.Lattice(attributes, bottom, k)
+    found = lattice.search(space, allowed)
+    node = found.best.node
+    kept = ~space.small(node)[row_class]
+    out = df.loc[kept].copy()
+    for qi, level, (leaves, attribute, values) in zip(qis, node, encoded, strict=True):
+        out[qi] = pd.Series(values[level][attribute.maps[level][leaves[kept]]],
+                            index=out.index, dtype=object)
+    return KAnonResult(
+        out, dict(zip(qis, node, strict=True)),
+        {qi: hierarchies[qi].level_name(level) for qi, level in zip(qis, node, strict=True)},
+        suppressed=found.best.suppressed, information_loss=found.best.loss,
+        min_class_size=found.best.min_class, classes=found.best.classes, forced=found.forced,
+        nodes_evaluated=found.evaluated, lattice_size=found.lattice_size, **report)
 
 
 def verify_k(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int) -> bool:

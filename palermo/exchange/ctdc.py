@@ -2,9 +2,12 @@
 
 One row per person (their earliest case in scope), as the CTDC counts victims. The release is
 DP synthetic data by default (pac-synth, the CTDC's own method) or, on request,
-k-anonymised microdata (k = 11 by default, verified independently with pycanon). Either way it
-is written to the release log; DP synthesis spends the privacy budget of the facts it used.
-A data dictionary (CSV and Markdown) is generated from the schema in ``data/``.
+k-anonymised microdata (k = 11 by default; the quasi-identifiers generalised as little as
+possible with at most 5 % of the records suppressed; verified independently with pycanon).
+Either way it is written to the release log; DP synthesis spends the privacy budget of the
+facts it used. A data dictionary (CSV and Markdown) is generated from the schema in
+``data/``; for a k-anonymised release it reports the levels chosen and the records
+suppressed.
 """
 
 from __future__ import annotations
@@ -26,16 +29,21 @@ from palermo.core.reference_data import read_countries
 from palermo.disclosure import (
     SUPPRESSED,
     Hierarchy,
+    KAnonResult,
     age_bands,
+    k_anonymise,
     mapping_hierarchy,
     synthesise,
     utility_report,
     verify_k,
     year_periods,
 )
+from palermo.disclosure.kanonymity import DEFAULT_MAX_SUPPRESSION
 
 SCHEMA = Path(__file__).parent / "data" / "ctdc_global_synthetic_schema.yaml"
 DEFAULT_K = 11
+# The share of persons a k-anonymised release may drop (docs/disclosure.md): 5 %.
+MAX_SUPPRESSION = DEFAULT_MAX_SUPPRESSION
 DEFAULT_EPSILON = 1.0
 QUASI_IDENTIFIERS = ("yearOfRegistration", "gender", "ageBroad", "citizenship",
                      "CountryOfExploitation")
@@ -162,11 +170,14 @@ def hierarchies() -> dict[str, Hierarchy]:
     return {
         "yearOfRegistration": year_periods((5, 10)),
         "ageBroad": age_bands(),
-        "gender": Hierarchy(levels=(lambda v: v, lambda _v: SUPPRESSED)),
+        "gender": Hierarchy(levels=(lambda v: v, lambda _v: SUPPRESSED),
+                            names=("as recorded", SUPPRESSED)),
         "citizenship": mapping_hierarchy([{c["alpha3"]: c["origin_region"]
-                                           for c in countries}]),
-        "CountryOfExploitation": mapping_hierarchy([{c["alpha3"]: c["destination_region"]
-                                                     for c in countries}]),
+                                           for c in countries}],
+                                         names=("country", "CTM region of origin", SUPPRESSED)),
+        "CountryOfExploitation": mapping_hierarchy(
+            [{c["alpha3"]: c["destination_region"] for c in countries}],
+            names=("country", "CTM destination region", SUPPRESSED)),
     }
 
 
@@ -195,15 +206,16 @@ def _frame_for_kanon(real: pd.DataFrame) -> pd.DataFrame:
 
 @transaction.atomic
 def export(membership, *, method: str = "synthetic", epsilon: float = DEFAULT_EPSILON,
-           reporting_length: int = 3, k: int = DEFAULT_K, channel: str = "cli"
-           ) -> CtdcRelease:
-    """Build the CTDC release of the facts the member may release, and log it."""
+           reporting_length: int = 3, k: int = DEFAULT_K,
+           max_suppression: float = MAX_SUPPRESSION, channel: str = "cli") -> CtdcRelease:
+    """Build the CTDC release of the facts the member may release, and log it
+    (*max_suppression*: the share of persons a k-anonymised release may drop)."""
     from palermo.analytics.releases import record_release, spend_budget
 
     facts, scope_name = facts_in_scope(membership)
     real = real_frame(facts)
     if method == "kanon":
-        result = _kanon(real, k)
+        result = _kanon(real, k, max_suppression)
     elif method == "synthetic":
         dataset = f"casefact:{scope_name}"
         spend_budget(dataset, epsilon)
@@ -226,23 +238,32 @@ def export(membership, *, method: str = "synthetic", epsilon: float = DEFAULT_EP
     return result
 
 
-def _kanon(real: pd.DataFrame, k: int) -> CtdcRelease:
+def kanonymise(frame: pd.DataFrame, k: int = DEFAULT_K,
+               max_suppression: float = MAX_SUPPRESSION) -> KAnonResult:
+    """k-anonymise CTDC rows prepared by :func:`_frame_for_kanon` on the quasi-identifiers
+    (least information loss within *max_suppression*) and confirm k with pycanon; raises
+    ``AssertionError`` rather than return a result pycanon does not confirm."""
+    qis = list(QUASI_IDENTIFIERS)
+    result = k_anonymise(frame, qis, k, hierarchies(), max_suppression=max_suppression)
+    if not verify_k(result.data, qis, k):  # pycanon, independently
+        raise AssertionError("k-anonymity not confirmed by pycanon; nothing released")
+    return result
+
+
+def _kanon(real: pd.DataFrame, k: int, max_suppression: float) -> CtdcRelease:
     if len(real) < k:
         empty = real.iloc[0:0]
-        return CtdcRelease(data=empty, method="kanon", parameters={"k": k},
+        return CtdcRelease(data=empty, method="kanon",
+                           parameters={"k": k, "max_suppression": max_suppression},
                            real_rows=len(real), suppressed=len(real),
                            notes=[f"fewer than {k} persons: nothing can be released"])
-    from palermo.disclosure import k_anonymise
-
-    result = k_anonymise(_frame_for_kanon(real), list(QUASI_IDENTIFIERS), k, hierarchies(),
-                         max_suppression=0.4)
+    result = kanonymise(_frame_for_kanon(real), k, max_suppression)
     data = result.data.fillna("").astype(str)
-    if not verify_k(result.data, list(QUASI_IDENTIFIERS), k):  # pycanon, independently
-        raise AssertionError("k-anonymity not confirmed by pycanon; nothing released")
     return CtdcRelease(data=data[variables()], method="kanon",
-                       parameters={"k": k, "levels": result.levels,
+                       parameters={**result.report(),
                                    "quasi_identifiers": list(QUASI_IDENTIFIERS)},
-                       real_rows=len(real), suppressed=result.suppressed)
+                       real_rows=len(real), suppressed=result.suppressed,
+                       notes=[f"k-anonymity (k = {k}): {result.summary()}"])
 
 
 def data_dictionary() -> list[dict[str, str]]:
@@ -273,13 +294,46 @@ def dictionary_csv() -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _kanon_report(parameters: dict) -> list[str]:
+    """The k-anonymisation section of the dictionary: levels chosen, persons suppressed."""
+    k = parameters["k"]
+    if "levels" not in parameters:
+        return ["## k-anonymisation", "", f"k = {k}: fewer than {k} persons, nothing released.",
+                ""]
+    lines = ["## k-anonymisation", "",
+             f"k = {k}, confirmed with pycanon: every combination of the quasi-identifiers "
+             f"below is shared by at least {k} released persons. At most "
+             f"{100 * parameters['max_suppression']:g}% of the persons may be suppressed; "
+             "among the generalisations that stay within that limit, the one losing least "
+             "information was chosen.", "",
+             "| quasi-identifier | released as | level |", "| --- | --- | --- |"]
+    lines += [f"| {qi} | {parameters['level_names'][qi]} | {level} |"
+              for qi, level in parameters["levels"].items()]
+    lines += ["", f"- Persons suppressed: {parameters['suppressed']:,} of "
+                  f"{parameters['records']:,} ({parameters['suppressed_share']:.1%}).",
+              f"- Information loss (Loss Metric; 0 = as recorded, 1 = nothing left): "
+              f"{parameters['information_loss']:.3f}.",
+              f"- Smallest group of persons sharing the quasi-identifiers: "
+              f"{parameters['min_class_size']:,} ({parameters['classes']:,} groups)."]
+    if parameters["forced"]:
+        lines.append(f"- **The suppression limit was exceeded**: no generalisation kept "
+                     f"suppression within {100 * parameters['max_suppression']:g}%, so the most "
+                     f"general one was used and the persons still in groups smaller than {k} "
+                     "were suppressed.")
+    return [*lines, ""]
+
+
 def dictionary_markdown(release: CtdcRelease | None = None) -> str:
+    """The data dictionary as Markdown; with a *release*, how it was made (for a
+    k-anonymised one: the levels chosen and the persons suppressed)."""
     head = ["# CTDC export — data dictionary", ""]
-    if release is not None:
+    if release is not None and release.method == "kanon":
+        head += [f"Method: kanon; {len(release.data)} rows released from "
+                 f"{release.real_rows} persons; {release.suppressed} persons suppressed.", "",
+                 *_kanon_report(release.parameters)]
+    elif release is not None:
         head += [f"Method: {release.method}; parameters: {release.parameters}; "
-                 f"{len(release.data)} rows released from {release.real_rows} persons"
-                 + (f"; {release.suppressed} records suppressed" if release.method == "kanon"
-                    else "") + ".", ""]
+                 f"{len(release.data)} rows released from {release.real_rows} persons.", ""]
     head += ["Binary variables are 1 or empty (empty = no or unknown), as in the CTDC.", "",
              "| variable | type | values | meaning | Palermo source |",
              "| --- | --- | --- | --- | --- |"]

@@ -120,8 +120,41 @@ def test_ctdc_kanon_export_is_confirmed_by_pycanon(cast, sixty_cases):
     data = release.data
     assert list(data.columns) == ctdc.variables() and len(data) + release.suppressed == 60
     frame = data[list(ctdc.QUASI_IDENTIFIERS)].replace("", "\x00missing")
-    assert anonymity.k_anonymity(frame.reset_index(drop=True),
-                                 list(ctdc.QUASI_IDENTIFIERS)) >= 11
+    smallest = anonymity.k_anonymity(frame.reset_index(drop=True),
+                                     list(ctdc.QUASI_IDENTIFIERS))
+    assert smallest >= 11
+    # Within the 5 % limit (3 of 60 persons); the report names the levels chosen.
+    report = release.parameters
+    assert release.suppressed <= 3 and not report["forced"]
+    assert report["max_suppression"] == ctdc.MAX_SUPPRESSION == 0.05
+    assert report["min_class_size"] == smallest and report["records"] == 60
+    assert set(report["levels"]) == set(ctdc.QUASI_IDENTIFIERS)
+    logged = Release.objects.get(pk=release.release_id)
+    assert logged.parameters["levels"] == report["levels"]
+    assert logged.parameters["suppressed"] == release.suppressed
+    dictionary = ctdc.dictionary_markdown(release)
+    share = f"{release.suppressed} of 60 ({release.suppressed / 60:.1%})"
+    assert f"Persons suppressed: {share}" in dictionary
+    for qi in ctdc.QUASI_IDENTIFIERS:
+        assert f"| {qi} | {report['level_names'][qi]} | {report['levels'][qi]} |" in dictionary
+    assert any(note.startswith("k-anonymity (k = 11): levels yearOfRegistration")
+               and f"{release.suppressed} of 60 records suppressed" in note
+               for note in release.notes)
+
+
+def test_ctdc_kanon_generalises_countries_rather_than_drop_persons():
+    """Persons from many different countries: the release shows CTM regions and keeps
+    (almost) everyone, instead of dropping the persons whose country is rare."""
+    rows = [{"yearOfRegistration": "2021", "gender": "Woman", "ageBroad": "18--20",
+             "citizenship": country, "CountryOfExploitation": "ITA"}
+            for country in ["NGA", "GHA", "SEN", "CIV", "MLI", "BFA", "NER", "GIN", "TGO",
+                            "BEN", "LBR", "SLE"] for _ in range(3)]
+    real = pd.DataFrame([{**{v: "" for v in ctdc.variables()}, **row} for row in rows])
+    result = ctdc.kanonymise(ctdc._frame_for_kanon(real), k=11)
+    assert result.levels["citizenship"] == 1 and result.suppressed == 0
+    assert result.level_names["citizenship"] == "CTM region of origin"
+    assert result.levels["CountryOfExploitation"] == 0
+    assert set(result.data["citizenship"]) == {"sub-saharan-africa"}
 
 
 def test_ctdc_rows_are_built_from_facts():
