@@ -204,7 +204,7 @@ def batch_writing(using: str = "default") -> Iterator[None]:
 
 
 # How insert_new_records reads each field of a record.
-_READ, _STAMP, _INDEX, _PRE_SAVE = range(4)
+_READ, _STAMP, _INDEX, _PRE_SAVE, _SEAL = range(5)
 
 
 def _reading_plan(fields) -> list[tuple[str, int, models.Field]]:
@@ -214,6 +214,8 @@ def _reading_plan(fields) -> list[tuple[str, int, models.Field]]:
             how = _STAMP
         elif isinstance(field, BlindIndexField):
             how = _INDEX
+        elif getattr(field, "encrypted", False) and type(field).pre_save is models.Field.pre_save:
+            how = _SEAL  # read the attribute; encrypted ahead by preseal(), or now
         elif type(field).pre_save is not models.Field.pre_save:
             how = _PRE_SAVE
         else:
@@ -292,9 +294,15 @@ def insert_new_records(records: list[models.Model], user) -> None:
                                                            strict=True)]
         for record in records:
             known = getattr(record, "_blind_digests", None) or {}  # from identity_digests()
+            sealed = getattr(record, "_sealed", None)  # from preseal()
             attributes = record.__dict__  # a new record holds every field's value there
             row = []
             for attname, how, field, convert in plan:
+                if how == _SEAL:
+                    value = attributes[attname] if attname in attributes \
+                        else getattr(record, attname)
+                    row.append(_stored(value, sealed.get(attname) if sealed else None, convert))
+                    continue
                 if how == _READ:
                     value = attributes[attname] if attname in attributes \
                         else getattr(record, attname)
@@ -337,12 +345,43 @@ def _insert_history(history_model, records, rows, fields, user, connection) -> N
             plan.append((written[field.attname], None, None))
     history_rows = []
     for record, row in zip(records, rows, strict=True):
+        sealed = getattr(record, "_history_sealed", None) or {}  # from preseal()
         history_rows.append([
             row[position] if position is not None
-            else seal[1](getattr(record, seal[0])) if seal is not None
+            else _stored(getattr(record, seal[0]), sealed.get(seal[0]), seal[1])
+            if seal is not None
             else constant
             for position, seal, constant in plan])
     _executemany(history_model, columns, history_rows, connection)
+
+
+def preseal(records: list[models.Model]) -> None:
+    """Encrypt the identity fields of new *records* (one model) ahead of
+    :func:`insert_new_records`, for the record's table and its history table — in an import
+    worker process, say, while the importing process writes. Each ciphertext is kept with
+    the value it encrypts: a value changed afterwards is encrypted again when written."""
+    if not records:
+        return
+    model = type(records[0])
+    live = [(f.attname, f.sealer()) for f in model._meta.concrete_fields
+            if getattr(f, "encrypted", False)]
+    history = getattr(model, "history", None)
+    names = {name for name, _seal in live}
+    past = [(f.attname, f.sealer()) for f in history.model._meta.concrete_fields
+            if f.attname in names] if history is not None else []
+    for record in records:
+        values = record.__dict__
+        record._sealed = {name: (values[name], seal(values[name])) for name, seal in live}
+        record._history_sealed = {name: (values[name], seal(values[name]))
+                                  for name, seal in past}
+
+
+def _stored(value, sealed: tuple | None, convert):
+    """The stored form of an encrypted *value*: its ciphertext from :func:`preseal` while
+    the value is still the one encrypted, else *convert* (the field's sealer) now."""
+    if sealed is not None and sealed[0] == value:
+        return sealed[1]
+    return convert(value)
 
 
 def record_problems(record: models.Model, memo: dict | None = None) -> dict[str, list[str]]:

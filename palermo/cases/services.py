@@ -148,9 +148,11 @@ def identity_digests(persons: list[Person]) -> list[dict[str, str]]:
     found = []
     with crypto.pinned_keyring():
         for person in persons:
-            digests = {attname: digest(*(getattr(person, s) for s in sources))
-                       for attname, digest, sources in indexes}
-            person._blind_digests = digests
+            digests = getattr(person, "_blind_digests", None)  # computed by an import worker
+            if digests is None:
+                digests = {attname: digest(*(getattr(person, s) for s in sources))
+                           for attname, digest, sources in indexes}
+                person._blind_digests = digests
             found.append(digests)
     return found
 

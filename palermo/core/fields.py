@@ -150,6 +150,8 @@ class BlindIndexField(models.CharField):
                              ("db_index", True)):
             if kwargs.get(key) == default:
                 kwargs.pop(key)
+        if not self.db_index:  # Field omits False, which this field's default would undo
+            kwargs["db_index"] = False
         return name, path, args, kwargs
 
     def digest_for(self, *values) -> str:

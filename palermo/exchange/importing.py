@@ -30,6 +30,7 @@ from palermo.cases.models import Person
 from palermo.core import access, crypto
 from palermo.core.access import Action
 from palermo.core.models import Membership
+from palermo.exchange import rowcheck
 from palermo.exchange.models import ImportBatch, QuarantinedRow
 from palermo.exchange.reading import UnreadableFile, read_table
 from palermo.exchange.validation import (
@@ -40,7 +41,6 @@ from palermo.exchange.validation import (
     header_score,
     missing_required,
     normalise_header,
-    read_row,
     resolve_headers,
 )
 
@@ -198,28 +198,20 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
         return Checked(report, records, raw)
     for key in missing_required(header_map, layout.columns):
         report.problems.append(Problem(FILE, key, _("This required column is missing.")))
-    options = Options(date_order=date_order, users=_users(membership))
-    written = {c.key: header_map.written[p] for p, c in header_map.columns.items()}
-    total = len(table.rows)
-    for done, (number, values) in enumerate(table.rows, start=1):
-        if not any(values[p] not in (None, "") for p in header_map.columns
-                   if p < len(values) and header_map.columns[p].kind != "unused"):
-            continue  # an empty row (the HTCDS template numbers 1,000 empty rows)
-        report.rows += 1
-        cells, problems = read_row(number, values, header_map, options)
-        if not any(p.severity == "error" for p in problems):
-            record, more = layout.to_record(number, cells, written)
-            problems += more
-            if record is not None and not any(p.severity == "error" for p in more):
-                records.append(record)
-        report.problems += problems
-        raw[number] = values
-        if progress and done % 500 == 0:
-            progress("check", done, total)
+    job = rowcheck.Job(membership, layout, header_map,
+                       {c.key: header_map.written[p] for p, c in header_map.columns.items()},
+                       Options(date_order=date_order, users=_users(membership)))
+    filled = [p for p, c in header_map.columns.items() if c.kind != "unused"]
+    rows = [(number, values) for number, values in table.rows
+            if any(p < len(values) and values[p] not in (None, "") for p in filled)]
+    report.rows = len(rows)  # empty rows are skipped (the HTCDS template numbers 1,000)
+    raw = dict(rows)
+    total = len(rows)
+    problems, records = rowcheck.check_rows(
+        job, rows, progress and (lambda done: progress("check", done, total)))
+    report.problems += problems
     if report.rows == 0 and not report.errors:
         report.problems.append(Problem(FILE, _("(file)"), _("The file has no data rows.")))
-    records = [r for r in records if r.row not in report.bad_rows]
-    report.problems += _model_checks(membership, records, layout, written)
     records = [r for r in records if r.row not in report.bad_rows]
     report.problems += _duplicates(membership, records)
     if report.file_refused:
@@ -229,31 +221,6 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
         records = [r for r in records if r.row not in bad]
     report.problems.sort(key=lambda p: (p.row, p.severity != "error"))
     return Checked(report, records, raw, header_map)
-
-
-def _model_checks(membership: Membership, records: list[Record], layout: Layout,
-                  written: dict[str, str]) -> list[Problem]:
-    """The case module's own rules for each record (a closed case needs a reason …); the
-    checked, unsaved person and case are kept on the record for writing."""
-    persons, person_errors = services.prepare_people(membership, [r.person for r in records])
-    cases, case_errors = casework.prepare_cases(membership, [(None, r.case) for r in records])
-    problems = []
-    for kind, errors in (("person", person_errors), ("case", case_errors)):
-        for position, fields in errors.items():
-            for name, messages in fields.items():
-                header = _header_for(f"{kind}.{name}", layout, written)
-                problems += [Problem(records[position].row, header, str(m)) for m in messages]
-    for record, person, case in zip(records, persons, cases, strict=True):
-        record.prepared = (person, case)
-    return problems
-
-
-def _header_for(target: str, layout: Layout, written: dict[str, str]) -> str:
-    """The header as written of the column that fills *target* (or the target itself)."""
-    for column in layout.columns:
-        if column.target == target and column.key in written:
-            return written[column.key]
-    return target.split(".", 1)[1]
 
 
 def _raw_values(values: list, header_map: HeaderMap) -> dict[str, object]:

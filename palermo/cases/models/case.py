@@ -58,14 +58,16 @@ CLOSED = ("Closed", "ClosedReferred")
 class Case(models.Model):
     """One episode of assistance, owned by an organisation and assigned to a caseworker."""
 
+    # No single-column index on organisation or caseworker: the indexes in Meta lead with them.
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT,
-                                     related_name="cases", verbose_name=_("organisation"))
+                                     related_name="cases", verbose_name=_("organisation"),
+                                     db_index=False)
     person = models.ForeignKey("cases.Person", on_delete=models.PROTECT, related_name="cases",
                                verbose_name=_("person"))
     number = models.CharField(_("case number"), max_length=40, editable=False)
     assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                     null=True, blank=True, related_name="+",
-                                    verbose_name=_("caseworker"))
+                                    verbose_name=_("caseworker"), db_index=False)
     opened_on = models.DateField(_("opened on"), default=timezone.localdate)
     status = models.CharField(_("status"), max_length=20, default="Active",
                               choices=htcds_choices("cas_Status"))
@@ -135,7 +137,10 @@ class Case(models.Model):
                                          options=AWARENESS_SOURCES)
 
     history = HistoricalRecords(
-        history_change_reason_field=EncryptedTextField(null=True, blank=True))
+        history_change_reason_field=EncryptedTextField(null=True, blank=True),
+        # History is read by record (id) and date only (see Person.history).
+        no_db_index=["organisation", "person", "assigned_to", "referred_by",
+                     "identification_country", "origin_country"])
 
     access_kind = "identity"
     access_owner = "organisation"

@@ -13,7 +13,7 @@ class CaseFact(models.Model):
     person_key = models.CharField(max_length=32, db_index=True,
                                   help_text="Pseudonymous: the same person, the same key")
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT,
-                                     related_name="+")
+                                     related_name="+", db_index=False)  # see Meta.indexes
     year = models.PositiveSmallIntegerField(help_text="Year of assistance (case opened)")
     opened_on = models.DateField()
     status = models.CharField(max_length=20)

@@ -150,7 +150,12 @@ class Person(models.Model):
     # The reason given for a change may itself name someone: it is encrypted like the rest.
     history = HistoricalRecords(
         excluded_fields=["registered_at"],
-        history_change_reason_field=EncryptedTextField(null=True, blank=True))
+        history_change_reason_field=EncryptedTextField(null=True, blank=True),
+        # History is read by record (id) and date only: indexes on its blind indexes and
+        # foreign keys cost every write (imports most) and serve no query.
+        no_db_index=["name_index", "birth_date_index", "identity_number_index",
+                     "phone_index", "organisation", "registered_by", "citizenship",
+                     "merged_into"])
     objects = PersonQuerySet.as_manager()
 
     access_kind = "identity"

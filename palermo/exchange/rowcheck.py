@@ -1,0 +1,205 @@
+"""Checking the data rows of an import file — in this process, or in one worker per core.
+
+Each row is read and validated (:func:`palermo.exchange.validation.read_row`), turned into a
+record by the layout, checked by the case module's own rules (``prepare_people``,
+``prepare_cases``), and its person's blind-index digests and the encryption of its identity
+fields are computed (:func:`palermo.cases.batch.preseal`). None of this needs the database,
+and a row does not depend on another; so a file of thousands of rows is cut into chunks that
+forked worker processes check side by side, and the importing process goes on with what
+needs the database and the whole file: the duplicate check and the writing.
+
+The workers are forked from the importing process (they inherit its settings, keyring, the
+cached reference data and the active language) and refuse any database query: the
+connection they inherited belongs to the parent. Where ``fork`` is unavailable, or the file
+is small, the same function checks the rows here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connections
+from django.db.models.base import ModelState
+
+from palermo.cases import casework, services
+from palermo.cases.batch import preseal
+from palermo.core import crypto
+from palermo.exchange.validation import Options, Problem, read_row
+
+# Below this many rows, starting workers costs more than it saves.
+PARALLEL_MIN_ROWS = 3000
+CHUNK_ROWS = 2000
+
+
+@dataclass
+class Job:
+    """What checking a row needs, the same for every chunk of one file."""
+
+    membership: object
+    layout: object
+    header_map: object
+    written: dict[str, str]
+    options: Options
+
+
+def check_rows(job: Job, rows: list[tuple[int, list]],
+               progress: Callable[[int], None] | None = None
+               ) -> tuple[list[Problem], list]:
+    """The problems and the valid records (checked, digested, encrypted ahead) of the
+    non-empty *rows* ``(file row number, cells)``, in file order. *progress* is called with
+    the number of rows checked so far."""
+    workers = _workers(len(rows))
+    chunks = [rows[start:start + CHUNK_ROWS] for start in range(0, len(rows), CHUNK_ROWS)]
+    problems: list[Problem] = []
+    records: list = []
+    done = 0
+    for chunk, (found, checked) in zip(chunks, _map(job, chunks, workers), strict=True):
+        problems += found
+        records += checked
+        done += len(chunk)
+        if progress:
+            progress(done)
+    return problems, records
+
+
+def _workers(rows: int) -> int:
+    if rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return min(os.cpu_count() or 1, 8, -(-rows // CHUNK_ROWS))
+
+
+# The job and its chunks, for the forked workers (set before forking: a worker is sent the
+# position of its chunk, not the rows, which it has already).
+_job: Job | None = None
+_chunks: list = []
+
+
+def _map(job: Job, chunks: list, workers: int):
+    global _job, _chunks
+    if workers <= 1:
+        yield from (check_chunk(job, chunk) for chunk in chunks)
+        return
+    # The first chunk is checked here: that also loads what the checks cache (country
+    # codes, choices …), which the forked workers then inherit instead of querying.
+    yield check_chunk(job, chunks[0])
+    _job, _chunks = job, chunks
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) \
+                as pool:
+            for chunk, result in zip(chunks[1:], pool.imap(_check_in_worker,
+                                                           range(1, len(chunks))),
+                                     strict=True):
+                if result is None:  # the worker needed the database: check it here
+                    yield check_chunk(job, chunk)
+                    continue
+                for record in result[1]:
+                    record.prepared = tuple(_instance(*item) for item in record.prepared)
+                _cache_related(job.membership, result[1])
+                yield result
+    finally:
+        _job, _chunks = None, []
+
+
+class _NeedsDatabase(Exception):
+    pass
+
+
+def _start_worker() -> None:
+    def refuse(*_args, **_kwargs):
+        raise _NeedsDatabase("import workers do not use the database (the connection they "
+                             "inherited belongs to the importing process)")
+    for connection in connections.all():
+        connection.execute_wrappers.append(refuse)
+
+
+def _check_in_worker(position: int) -> tuple[list[Problem], list] | None:
+    assert _job is not None
+    try:
+        with crypto.pinned_keyring():
+            problems, records = check_chunk(_job, _chunks[position])
+    except _NeedsDatabase:
+        return None
+    for record in records:  # the checked person and case travel as their field values
+        record.prepared = tuple(_values(instance) for instance in record.prepared)
+    return problems, records
+
+
+def _values(instance) -> tuple:
+    # A model instance pickles many times slower than a dict of its values; related
+    # objects cached on it (the organisation, the user) would travel once per record.
+    values = dict(instance.__dict__)
+    del values["_state"]
+    return type(instance), values
+
+
+def _instance(model, values: dict):
+    instance = model.__new__(model)
+    instance.__dict__.update(values)
+    instance._state = ModelState()
+    return instance
+
+
+def _cache_related(membership, records: list) -> None:
+    # What new_records cached on the records in the worker: the acting organisation and user.
+    for record in records:
+        for instance in record.prepared:
+            fields = type(instance)._meta
+            for name, value in (("organisation", membership.organisation),
+                                ("registered_by", membership.user)):
+                field = fields.get_field(name) if hasattr(instance, f"{name}_id") else None
+                if field is not None and getattr(instance, field.attname) == value.pk:
+                    field.set_cached_value(instance, value)
+
+
+def check_chunk(job: Job, rows: list[tuple[int, list]]) -> tuple[list[Problem], list]:
+    """Check some rows: the problems found, and the records that have none."""
+    problems: list[Problem] = []
+    records = []
+    for number, values in rows:
+        cells, found = read_row(number, values, job.header_map, job.options)
+        if not any(p.severity == "error" for p in found):
+            record, more = job.layout.to_record(number, cells, job.written)
+            found += more
+            if record is not None and not any(p.severity == "error" for p in more):
+                records.append(record)
+        problems += found
+    records = _without_errors(records, problems)
+    problems += model_checks(job.membership, records, job.layout, job.written)
+    records = _without_errors(records, problems)
+    persons = [r.prepared[0] for r in records]
+    services.identity_digests(persons)
+    preseal(persons)
+    preseal([r.prepared[1] for r in records])
+    return problems, records
+
+
+def _without_errors(records: list, problems: list[Problem]) -> list:
+    bad = {p.row for p in problems if p.severity == "error"}
+    return [r for r in records if r.row not in bad] if bad else records
+
+
+def model_checks(membership, records: list, layout, written: dict[str, str]) -> list[Problem]:
+    """The case module's own rules for each record (a closed case needs a reason …); the
+    checked, unsaved person and case are kept on the record for writing."""
+    persons, person_errors = services.prepare_people(membership, [r.person for r in records])
+    cases, case_errors = casework.prepare_cases(membership, [(None, r.case) for r in records])
+    problems = []
+    for kind, errors in (("person", person_errors), ("case", case_errors)):
+        for position, fields in errors.items():
+            for name, messages in fields.items():
+                header = header_for(f"{kind}.{name}", layout, written)
+                problems += [Problem(records[position].row, header, str(m)) for m in messages]
+    for record, person, case in zip(records, persons, cases, strict=True):
+        record.prepared = (person, case)
+    return problems
+
+
+def header_for(target: str, layout, written: dict[str, str]) -> str:
+    """The header as written of the column that fills *target* (or the target itself)."""
+    for column in layout.columns:
+        if column.target == target and column.key in written:
+            return written[column.key]
+    return target.split(".", 1)[1]

@@ -1,0 +1,102 @@
+"""Large files are checked in worker processes: the same report and the same stored rows as
+checking them in the importing process, and nothing changes for the people involved."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from palermo.cases.models import Case, CaseFact, Person
+from palermo.exchange import rowcheck
+from palermo.exchange.bench import as_csv, synthetic_rows
+from palermo.exchange.htcds import import_htcds
+from tests.exchange.conftest import counts
+
+pytestmark = pytest.mark.skipif(
+    "fork" not in __import__("multiprocessing").get_all_start_methods(),
+    reason="worker processes are forked")
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    """Workers for a file of a few dozen rows, in chunks of seven."""
+    monkeypatch.setattr(rowcheck, "PARALLEL_MIN_ROWS", 10)
+    monkeypatch.setattr(rowcheck, "CHUNK_ROWS", 7)
+
+
+def _file(owner: str) -> bytes:
+    rows = synthetic_rows(40, owner)
+    rows[3][4] = "Dragon"                       # prs_Gender: not on the picklist
+    rows[17][14] = "31/02/2024"                 # cas_IncomingReferralDate: no such day
+    rows[30][7] = rows[29][7]                   # prs_IdentityNumber: same person as row 31
+    return as_csv(rows)
+
+
+def _report(report) -> list[tuple]:
+    return [(p.row, p.field, p.reason, p.severity) for p in report.problems]
+
+
+def test_workers_report_exactly_what_one_process_reports(cast, small_chunks, monkeypatch):
+    content = _file(cast.fatima.user.get_username())
+    in_workers = import_htcds(cast.fatima, content, "big.csv", dry_run=True)
+    monkeypatch.setattr(rowcheck, "PARALLEL_MIN_ROWS", 10**9)
+    here = import_htcds(cast.fatima, content, "big.csv", dry_run=True)
+    assert _report(in_workers) == _report(here)
+    assert in_workers.rows == 40 and in_workers.valid == 37
+    assert {p.row for p in in_workers.errors} == {5, 19, 32}  # file rows (header is row 1)
+    assert [p.field for p in in_workers.errors if p.row == 5] == ["prs_Gender"]
+    assert "row 31" in [p for p in in_workers.errors if p.row == 32][0].reason
+
+
+def test_rows_checked_in_workers_are_stored_encrypted_with_history_and_facts(
+        cast, small_chunks):
+    rows = synthetic_rows(30, cast.fatima.user.get_username())
+    report = import_htcds(cast.fatima, as_csv(rows), "big.csv")
+    assert report.errors == [] and report.imported == 30
+    assert counts()[:3] == (30, 30, 30) and Person.history.count() == 30
+    last = next(p for p in Person.objects.all() if p.identity_number == "BENCH-00000029")
+    assert last.given_name == rows[29][1] and last.phone == "+000 00000029"
+    assert Case.objects.get(person=last).organisation == cast.fatima.organisation
+    assert CaseFact.objects.filter(organisation_id=cast.fatima.organisation_id).count() == 30
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT given_name, phone, identity_number FROM cases_person")
+        stored = " ".join(str(v) for row in cursor.fetchall() for v in row)
+        cursor.execute("SELECT given_name, identity_number FROM cases_historicalperson")
+        stored += " ".join(str(v) for row in cursor.fetchall() for v in row)
+    assert rows[29][1] not in stored and "BENCH-00000029" not in stored
+    history = last.history.get()
+    assert (history.history_type, history.given_name) == ("+", rows[29][1])
+
+
+def test_a_value_changed_after_it_was_encrypted_ahead_is_encrypted_again(cast):
+    from palermo.cases import services
+    from palermo.cases.batch import preseal
+
+    persons, errors = services.prepare_people(cast.fatima, [
+        {"given_name": "Ahead", "family_name": "Of Time", "gender": "Feminine",
+         "birth_date": dt.date(1990, 1, 2)}])
+    assert errors == {}
+    preseal(persons)
+    persons[0].given_name = "Changed"
+    services.register_people_bulk(cast.fatima, persons)
+    stored = Person.objects.get(pk=persons[0].pk)
+    assert stored.given_name == "Changed" and stored.history.get().given_name == "Changed"
+
+
+def test_a_worker_that_needs_the_database_leaves_its_chunk_to_the_importer(
+        cast, small_chunks, monkeypatch):
+    checked_here = []
+    original = rowcheck.check_chunk
+
+    def querying(job, rows):
+        Person.objects.exists()  # refused in a worker: the chunk comes back unchecked
+        checked_here.append(rows[0][0])
+        return original(job, rows)
+
+    monkeypatch.setattr(rowcheck, "check_chunk", querying)
+    report = import_htcds(cast.fatima, as_csv(synthetic_rows(
+        21, cast.fatima.user.get_username())), "big.csv")
+    assert report.errors == [] and report.imported == 21
+    assert checked_here == [2, 9, 16]  # every chunk, each checked here, in file order
