@@ -8,7 +8,6 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db.migrations.executor import MigrationExecutor
 
 from palermo.cases import facts
 from palermo.cases.casework import open_case, update_case
@@ -57,30 +56,20 @@ def test_rebuild_repairs_a_wrong_source_and_then_finds_nothing(cast, person_a, c
     assert "0 rows created, 0 changed, 0 removed" in capsys.readouterr().out
 
 
-def test_the_migration_makes_existing_cases_casework(db, scratch_database):
+def test_the_migration_makes_existing_cases_casework(db, migrated_back):
     """Cases (and their fact rows) from before the migration are "entered in Palermo"."""
-    alias = scratch_database.alias
-    before = [("cases", "0005_person_citizenships_languages")]
-    executor = MigrationExecutor(scratch_database)
-    executor.migrate(before)
-    old = executor.loader.project_state(before).apps
-    org = old.get_model("core", "Organisation").objects.using(alias).create(
-        name="Old NGO", type="NGO")
-    user = old.get_model("core", "User").objects.using(alias).create(username="old-worker")
-    person = old.get_model("cases", "Person").objects.using(alias).create(
-        organisation=org, registered_by=user, given_name="Ifeoma")
-    case = old.get_model("cases", "Case").objects.using(alias).create(
-        organisation=org, person=person, number="OLD-2020-00001",
-        opened_on=dt.date(2020, 1, 1))
-    old.get_model("cases", "HistoricalCase").objects.using(alias).create(
-        id=case.pk, organisation=org, person=person, number=case.number,
-        opened_on=case.opened_on, history_date=dt.datetime(2020, 1, 1, tzinfo=dt.UTC),
-        history_type="+")
-    old.get_model("cases", "CaseFact").objects.using(alias).create(
-        case_key=case.pk, person_key="k", organisation=org, year=2020,
-        opened_on=case.opened_on, status="Active", client_category="victim")
-    executor = MigrationExecutor(scratch_database)
-    executor.migrate(executor.loader.graph.leaf_nodes("cases"))
+    old = migrated_back("0005_person_citizenships_languages")
+    alias, org = old.database.alias, old.organisation
+    person = old.create("cases.Person", organisation=org, registered_by=old.user,
+                        given_name="Ifeoma")
+    case = old.create("cases.Case", organisation=org, person=person, number="OLD-2020-00001",
+                      opened_on=dt.date(2020, 1, 1))
+    old.create("cases.HistoricalCase", id=case.pk, organisation=org, person=person,
+               number=case.number, opened_on=case.opened_on,
+               history_date=dt.datetime(2020, 1, 1, tzinfo=dt.UTC), history_type="+")
+    old.create("cases.CaseFact", case_key=case.pk, person_key="k", organisation=org,
+               year=2020, opened_on=case.opened_on, status="Active", client_category="victim")
+    old.migrate_to_latest()
     assert Case.objects.using(alias).get().data_source == "casework"
     assert Case.history.using(alias).get().data_source == "casework"
     assert CaseFact.objects.using(alias).get().data_source == "casework"

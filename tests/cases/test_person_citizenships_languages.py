@@ -8,7 +8,6 @@ import json
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.migrations.executor import MigrationExecutor
 
 from palermo.cases.duplicates import candidates
 from palermo.cases.models import CaseFact, Person
@@ -80,22 +79,13 @@ def test_language_list_is_iso_639_with_names():
     assert language_name("zzz") == "zzz"
 
 
-def test_the_migration_applies_to_existing_persons(db, scratch_database):
+def test_the_migration_applies_to_existing_persons(db, migrated_back):
     """Persons registered before the migration get empty lists and keep their citizenship."""
-    alias = scratch_database.alias
-    before = [("cases", "0004_case_interview")]
-    executor = MigrationExecutor(scratch_database)
-    executor.migrate(before)
-    old_apps = executor.loader.project_state(before).apps
-    org = old_apps.get_model("core", "Organisation").objects.using(alias).create(
-        name="Old NGO", type="NGO")
-    user = old_apps.get_model("core", "User").objects.using(alias).create(
-        username="old-caseworker")
-    old_apps.get_model("cases", "Person").objects.using(alias).create(
-        organisation=org, registered_by=user, given_name="Ifeoma", citizenship_id="NGA",
-        birth_date=dt.date(1990, 1, 1))
-    executor = MigrationExecutor(scratch_database)
-    executor.migrate(executor.loader.graph.leaf_nodes("cases"))
+    old = migrated_back("0004_case_interview")
+    alias = old.database.alias
+    old.create("cases.Person", organisation=old.organisation, registered_by=old.user,
+               given_name="Ifeoma", citizenship_id="NGA", birth_date=dt.date(1990, 1, 1))
+    old.migrate_to_latest()
     person = Person.objects.using(alias).get()
     assert (person.given_name, person.citizenships, person.languages) == (
         "Ifeoma", ["NGA"], [])
