@@ -38,7 +38,10 @@ def case_prefix(organisation: Organisation) -> str:
 def next_case_number(organisation: Organisation, year: int) -> str:
     """The next free number of the organisation in *year*: ``SAFEHA-2026-00042``."""
     prefix = f"{case_prefix(organisation)}-{year}-"
-    taken = (Case.objects.filter(organisation=organisation, number__startswith=prefix)
+    # A range rather than LIKE: it walks the (organisation, number) index backwards from
+    # the end of the year's numbers instead of reading every case of the organisation.
+    taken = (Case.objects.filter(organisation=organisation, number__gte=prefix,
+                                 number__lt=prefix[:-1] + chr(ord("-") + 1))
              .order_by("-number").values_list("number", flat=True).first())
     sequence = int(taken.rsplit("-", 1)[1]) + 1 if taken else 1
     return f"{prefix}{sequence:05d}"

@@ -8,6 +8,11 @@
    is imported — unless *quarantine* is asked for: then the bad rows are stored (encrypted)
    in quarantine and listed, and the good rows imported. Writing goes through the case
    module's batch functions in one transaction (encryption, history, facts, access rules).
+
+Rows are checked chunk by chunk (:mod:`palermo.exchange.rowcheck`, in worker processes for
+a large file), and a real import writes each chunk as soon as it is checked; a row with an
+error stops the writing, the checking goes on for the full report, and the transaction is
+rolled back at the end — so "all or nothing" holds as if everything had been checked first.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ import base64
 import gc
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -174,14 +179,25 @@ class Checked:
 def check(membership: Membership, content: bytes, filename: str, layout: Layout, *,
           date_order: str | None = None, progress: Progress | None = None) -> Checked:
     """Read and validate a file without writing anything."""
+    checked, job, rows = _begin(membership, content, filename, layout, date_order)
+    if job is not None:
+        checked.records = [record for chunk in _chunks(membership, checked.report, job, rows,
+                                                       progress)
+                           for record in chunk]
+    _end(checked)
+    return checked
+
+
+def _begin(membership: Membership, content: bytes, filename: str, layout: Layout,
+           date_order: str | None) -> tuple[Checked, rowcheck.Job | None, list]:
+    """Read the file and its header: what the rows' check needs (no job when the file
+    itself is refused), with the file's own problems in the report."""
     report = ImportReport(layout=layout.name, filename=filename)
-    records: list[Record] = []
-    raw: dict[int, list] = {}
     try:
         table = read_table(content, filename, _pick_header(layout))
     except UnreadableFile as exc:
         report.problems.append(Problem(FILE, _("(file)"), str(exc)))
-        return Checked(report, records, raw)
+        return Checked(report, [], {}), None, []
     labels_row = None
     if table.rows and _label_row(table.rows[0][1], layout):
         labels_row = table.rows.pop(0)[1]
@@ -195,7 +211,7 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
         report.problems.append(Problem(FILE, _("(header)"), _(
             "No column of the %(layout)s was recognised (expected headers such as %(ex)s).")
             % {"layout": layout.title, "ex": ", ".join(c.key for c in layout.columns[:4])}))
-        return Checked(report, records, raw)
+        return Checked(report, [], {}), None, []
     for key in missing_required(header_map, layout.columns):
         report.problems.append(Problem(FILE, key, _("This required column is missing.")))
     job = rowcheck.Job(membership, layout, header_map,
@@ -205,22 +221,30 @@ def check(membership: Membership, content: bytes, filename: str, layout: Layout,
     rows = [(number, values) for number, values in table.rows
             if any(p < len(values) and values[p] not in (None, "") for p in filled)]
     report.rows = len(rows)  # empty rows are skipped (the HTCDS template numbers 1,000)
-    raw = dict(rows)
-    total = len(rows)
-    problems, records = rowcheck.check_rows(
-        job, rows, progress and (lambda done: progress("check", done, total)))
-    report.problems += problems
     if report.rows == 0 and not report.errors:
         report.problems.append(Problem(FILE, _("(file)"), _("The file has no data rows.")))
-    records = [r for r in records if r.row not in report.bad_rows]
-    report.problems += _duplicates(membership, records)
+    return Checked(report, [], dict(rows), header_map), job, rows
+
+
+def _chunks(membership: Membership, report: ImportReport, job: rowcheck.Job, rows: list,
+            progress: Progress | None, written: set[int] | None = None
+            ) -> Iterator[list[Record]]:
+    """The valid records of the file, chunk by chunk, their problems (and those of the
+    duplicate check) added to *report* as they are found. *written*: the persons this
+    import has written so far, which are not "already registered"."""
+    duplicates = _Duplicates(membership, written if written is not None else set())
+    for problems, records in rowcheck.iter_checked(
+            job, rows, progress and (lambda done: progress("check", done, len(rows)))):
+        report.problems += problems
+        report.problems += duplicates.check(records)
+        yield [r for r in records if r.row not in duplicates.bad]
+
+
+def _end(checked: Checked) -> None:
+    report = checked.report
     if report.file_refused:
-        records = []
-    else:
-        bad = report.bad_rows
-        records = [r for r in records if r.row not in bad]
+        checked.records = []
     report.problems.sort(key=lambda p: (p.row, p.severity != "error"))
-    return Checked(report, records, raw, header_map)
 
 
 def _raw_values(values: list, header_map: HeaderMap) -> dict[str, object]:
@@ -236,40 +260,52 @@ def _users(membership: Membership) -> dict[str, int]:
     return {m.user.get_username().casefold(): m.user_id for m in members.select_related("user")}
 
 
-def _duplicates(membership: Membership, records: list[Record]) -> list[Problem]:
-    """Rows describing a person already registered, or described twice in the file."""
-    problems = []
-    first_seen: dict[str, int] = {}
-    persons = [r.prepared[0] for r in records]
-    digests = services.identity_digests(persons)
-    for record, digest in zip(records, digests, strict=True):
-        keys = set()
-        if digest["name_index"] and digest["birth_date_index"]:
-            keys.add(f"name+birth:{digest['name_index']}:{digest['birth_date_index']}")
-        if digest["identity_number_index"]:
-            keys.add(f"identity:{digest['identity_number_index']}")
-        for key in keys:
-            if key in first_seen:
-                problems.append(Problem(record.row, _("(row)"), _(
-                    "The same person as row %(row)d (same name and birth date, or same "
-                    "identity number).") % {"row": first_seen[key]}))
-                break
-        for key in keys:
-            first_seen.setdefault(key, record.row)
-    found = services.registered_matches(membership, persons, digests)
-    for position, candidates in found.items():
-        row = records[position].row
-        for candidate in candidates:
-            refs = {"ref": candidate.person.reference,
-                    "matched": ", ".join(candidate.matched)}
-            if candidate.strong:
-                problems.append(Problem(row, _("(row)"), _(
-                    "Already registered as %(ref)s (matched: %(matched)s). Remove the row, "
-                    "or merge the records after import.") % refs))
-            else:
-                problems.append(Problem(row, _("(row)"), _(
-                    "May be %(ref)s (matched: %(matched)s).") % refs, severity="warning"))
-    return problems
+class _Duplicates:
+    """Rows describing a person already registered, or described twice in the file —
+    checked chunk by chunk; the rows seen so far are remembered."""
+
+    def __init__(self, membership: Membership, written: set[int]):
+        self.membership = membership
+        self.written = written  # persons written by this import: not "already registered"
+        self.first_seen: dict[str, int] = {}
+        self.bad: set[int] = set()
+
+    def check(self, records: list[Record]) -> list[Problem]:
+        """The problems of *records* (rows of the file, in order)."""
+        problems = []
+        persons = [r.prepared[0] for r in records]
+        digests = services.identity_digests(persons)
+        for record, digest in zip(records, digests, strict=True):
+            keys = set()
+            if digest["name_index"] and digest["birth_date_index"]:
+                keys.add(f"name+birth:{digest['name_index']}:{digest['birth_date_index']}")
+            if digest["identity_number_index"]:
+                keys.add(f"identity:{digest['identity_number_index']}")
+            for key in keys:
+                if key in self.first_seen:
+                    problems.append(Problem(record.row, _("(row)"), _(
+                        "The same person as row %(row)d (same name and birth date, or same "
+                        "identity number).") % {"row": self.first_seen[key]}))
+                    break
+            for key in keys:
+                self.first_seen.setdefault(key, record.row)
+        found = services.registered_matches(self.membership, persons, digests)
+        for position, candidates in found.items():
+            row = records[position].row
+            for candidate in candidates:
+                if candidate.person.pk in self.written:
+                    continue  # an earlier row of this file, already reported above
+                refs = {"ref": candidate.person.reference,
+                        "matched": ", ".join(candidate.matched)}
+                if candidate.strong:
+                    problems.append(Problem(row, _("(row)"), _(
+                        "Already registered as %(ref)s (matched: %(matched)s). Remove the "
+                        "row, or merge the records after import.") % refs))
+                else:
+                    problems.append(Problem(row, _("(row)"), _(
+                        "May be %(ref)s (matched: %(matched)s).") % refs, severity="warning"))
+        self.bad |= {p.row for p in problems if p.severity == "error"}
+        return problems
 
 
 def run(membership: Membership, content: bytes, filename: str, layout: Layout, *,
@@ -297,43 +333,68 @@ def run(membership: Membership, content: bytes, filename: str, layout: Layout, *
 
 def _run(membership, content, filename, layout, started, *, dry_run, quarantine, date_order,
          channel, progress, batch) -> ImportReport:
-    checked = check(membership, content, filename, layout, date_order=date_order,
-                    progress=progress)
-    report = checked.report
-    report.dry_run, report.quarantine = dry_run, quarantine
     if dry_run:
+        report = check(membership, content, filename, layout, date_order=date_order,
+                       progress=progress).report
+        report.dry_run, report.quarantine = True, quarantine
         report.seconds = (timezone.now() - started).total_seconds()
         return report
+    checked, job, rows = _begin(membership, content, filename, layout, date_order)
+    report = checked.report
+    report.quarantine = quarantine
     batch = batch or ImportBatch(organisation=membership.organisation, user=membership.user,
                         layout=layout.name, filename=filename, channel=channel,
                         sha256=hashlib.sha256(content).hexdigest(),
                         date_order=date_order or "")
-    if report.importable:
+    if job is not None:
         try:
-            _write(membership, checked, quarantine, batch, progress)
-        except ValidationError as exc:  # a model rule the validator did not foresee
-            report.problems += _model_problems(exc, checked.records)
+            _write(membership, checked, job, rows, quarantine, batch, progress)
+        except _NothingImported:
             report.imported = report.quarantined = 0
+    _end(checked)
     _finish(batch, report)
     report.seconds = (timezone.now() - started).total_seconds()
     return report
 
 
+class _NothingImported(Exception):
+    """Raised to roll the import's transaction back: the report says why."""
+
+
 @transaction.atomic
-def _write(membership: Membership, checked: Checked, quarantine: bool, batch: ImportBatch,
-           progress: Progress | None) -> None:
-    report, records = checked.report, checked.records
+def _write(membership: Membership, checked: Checked, job: rowcheck.Job, rows: list,
+           quarantine: bool, batch: ImportBatch, progress: Progress | None) -> None:
+    """Check the rows and write each chunk of valid records as soon as it is checked (the
+    workers check the next chunks meanwhile), in one transaction. A row with an error stops
+    the writing — unless *quarantine* — and the checking goes on for the full report; if
+    in the end the file may not be imported, the transaction is rolled back: nothing of it
+    stays."""
+    report = checked.report
     batch.status = ImportBatch.Status.IMPORTED
     batch.save()
-    if progress:
-        progress("write", 0, len(records))
+    written: set[int] = set()  # the persons written: not "already registered" later on
+    imported = 0
     with batch_writing():
-        persons = services.register_people_bulk(membership, [r.prepared[0] for r in records])
-        cases = casework.open_cases_bulk(membership, [(p, r.prepared[1]) for p, r in
-                                                      zip(persons, records, strict=True)])
-        casework.add_events_bulk(membership, [(c, e) for c, r in
-                                              zip(cases, records, strict=True) for e in r.events])
-    report.imported = len(cases)
+        for records in _chunks(membership, report, job, rows, progress, written):
+            if report.file_refused or (report.errors and not quarantine) or not records:
+                continue
+            try:
+                persons = services.register_people_bulk(membership,
+                                                        [r.prepared[0] for r in records])
+                cases = casework.open_cases_bulk(membership, [
+                    (p, r.prepared[1]) for p, r in zip(persons, records, strict=True)])
+                casework.add_events_bulk(membership, [
+                    (c, e) for c, r in zip(cases, records, strict=True) for e in r.events])
+            except ValidationError as exc:  # a model rule the validator did not foresee
+                report.problems += _model_problems(exc, records)
+                raise _NothingImported from exc
+            written.update(p.pk for p in persons)
+            imported += len(cases)
+            if progress:
+                progress("write", imported, report.rows)
+    if not report.importable:
+        raise _NothingImported
+    report.imported = imported
     if quarantine and report.bad_rows:
         by_row: dict[int, list[dict]] = {}
         for problem in report.errors:
@@ -344,8 +405,6 @@ def _write(membership: Membership, checked: Checked, quarantine: bool, batch: Im
             for row, problems in sorted(by_row.items()) if row != FILE])
         report.quarantined = len(report.bad_rows)
         batch.status = ImportBatch.Status.QUARANTINED
-    if progress:
-        progress("write", len(records), len(records))
 
 
 def _model_problems(exc: ValidationError, records: list[Record]) -> list[Problem]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from django.db import connections
@@ -45,30 +45,29 @@ class Job:
     options: Options
 
 
-def check_rows(job: Job, rows: list[tuple[int, list]],
-               progress: Callable[[int], None] | None = None
-               ) -> tuple[list[Problem], list]:
+def iter_checked(job: Job, rows: list[tuple[int, list]],
+                 progress: Callable[[int], None] | None = None
+                 ) -> Iterator[tuple[list[Problem], list]]:
     """The problems and the valid records (checked, digested, encrypted ahead) of the
-    non-empty *rows* ``(file row number, cells)``, in file order. *progress* is called with
-    the number of rows checked so far."""
+    non-empty *rows* ``(file row number, cells)``, chunk by chunk in file order. Workers
+    go on checking the next chunks while the caller works on one (writes it, say).
+    *progress* is called with the number of rows checked so far."""
     workers = _workers(len(rows))
     chunks = [rows[start:start + CHUNK_ROWS] for start in range(0, len(rows), CHUNK_ROWS)]
-    problems: list[Problem] = []
-    records: list = []
     done = 0
-    for chunk, (found, checked) in zip(chunks, _map(job, chunks, workers), strict=True):
-        problems += found
-        records += checked
+    for chunk, result in zip(chunks, _map(job, chunks, workers), strict=True):
         done += len(chunk)
         if progress:
             progress(done)
-    return problems, records
+        yield result
 
 
 def _workers(rows: int) -> int:
+    """How many worker processes to fork (0: check here). One core is left to the
+    importing process, which writes each chunk while the workers check the next."""
     if rows < PARALLEL_MIN_ROWS or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    return min(os.cpu_count() or 1, 8, -(-rows // CHUNK_ROWS))
+        return 0
+    return max(0, min((os.cpu_count() or 1) - 1, 8, -(-rows // CHUNK_ROWS) - 1))
 
 
 # The job and its chunks, for the forked workers (set before forking: a worker is sent the
@@ -79,19 +78,20 @@ _chunks: list = []
 
 def _map(job: Job, chunks: list, workers: int):
     global _job, _chunks
-    if workers <= 1:
+    if workers < 1:
         yield from (check_chunk(job, chunk) for chunk in chunks)
         return
     # The first chunk is checked here: that also loads what the checks cache (country
-    # codes, choices …), which the forked workers then inherit instead of querying.
-    yield check_chunk(job, chunks[0])
+    # codes, choices …), which the forked workers then inherit instead of querying. They
+    # start on the next chunks before the caller gets the first.
+    first = check_chunk(job, chunks[0])
     _job, _chunks = job, chunks
     try:
         with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) \
                 as pool:
-            for chunk, result in zip(chunks[1:], pool.imap(_check_in_worker,
-                                                           range(1, len(chunks))),
-                                     strict=True):
+            results = pool.imap(_check_in_worker, range(1, len(chunks)))
+            yield first
+            for chunk, result in zip(chunks[1:], results, strict=True):
                 if result is None:  # the worker needed the database: check it here
                     yield check_chunk(job, chunk)
                     continue
@@ -144,14 +144,22 @@ def _instance(model, values: dict):
 
 def _cache_related(membership, records: list) -> None:
     # What new_records cached on the records in the worker: the acting organisation and user.
+    plans: dict[type, list] = {}
     for record in records:
         for instance in record.prepared:
-            fields = type(instance)._meta
-            for name, value in (("organisation", membership.organisation),
-                                ("registered_by", membership.user)):
-                field = fields.get_field(name) if hasattr(instance, f"{name}_id") else None
-                if field is not None and getattr(instance, field.attname) == value.pk:
-                    field.set_cached_value(instance, value)
+            model = type(instance)
+            plan = plans.get(model)
+            if plan is None:
+                names = {f.name: f for f in model._meta.concrete_fields}
+                plan = plans[model] = [
+                    (names[name].attname, value.pk, names[name].cache_name, value)
+                    for name, value in (("organisation", membership.organisation),
+                                        ("registered_by", membership.user)) if name in names]
+            cache = instance._state.fields_cache
+            values = instance.__dict__
+            for attname, pk, cache_name, value in plan:
+                if values.get(attname) == pk:
+                    cache[cache_name] = value
 
 
 def check_chunk(job: Job, rows: list[tuple[int, list]]) -> tuple[list[Problem], list]:

@@ -12,6 +12,7 @@ from palermo.cases.models import Case, CaseFact, Person
 from palermo.exchange import rowcheck
 from palermo.exchange.bench import as_csv, synthetic_rows
 from palermo.exchange.htcds import import_htcds
+from palermo.exchange.models import ImportBatch, QuarantinedRow
 from tests.exchange.conftest import counts
 
 pytestmark = pytest.mark.skipif(
@@ -100,3 +101,34 @@ def test_a_worker_that_needs_the_database_leaves_its_chunk_to_the_importer(
         21, cast.fatima.user.get_username())), "big.csv")
     assert report.errors == [] and report.imported == 21
     assert checked_here == [2, 9, 16]  # every chunk, each checked here, in file order
+
+
+def test_an_error_in_a_late_chunk_undoes_the_chunks_already_written(cast, small_chunks):
+    rows = synthetic_rows(40, cast.fatima.user.get_username())
+    rows[36][4] = "Dragon"  # file row 38: five chunks were written before it was checked
+    before = counts()
+    report = import_htcds(cast.fatima, as_csv(rows), "big.csv")
+    assert report.imported == 0 and [p.row for p in report.errors] == [38]
+    assert counts() == before and not Person.history.exists()
+    batch = ImportBatch.objects.get(pk=report.batch_id)
+    assert (batch.status, batch.imported, batch.errors) == ("refused", 0, 1)
+
+
+def test_quarantine_keeps_the_written_chunks_and_sets_aside_the_bad_rows(cast, small_chunks):
+    rows = synthetic_rows(40, cast.fatima.user.get_username())
+    rows[2][4] = rows[36][4] = "Dragon"  # file rows 4 and 38
+    report = import_htcds(cast.fatima, as_csv(rows), "big.csv", quarantine=True)
+    assert (report.imported, report.quarantined) == (38, 2)
+    assert counts()[:3] == (38, 38, 38)
+    assert sorted(QuarantinedRow.objects.values_list("row", flat=True)) == [4, 38]
+
+
+def test_a_person_repeated_in_a_later_chunk_is_named_by_row_not_as_registered(
+        cast, small_chunks):
+    rows = synthetic_rows(40, cast.fatima.user.get_username())
+    rows[33][7] = rows[1][7]  # file row 35 has row 3's identity number
+    report = import_htcds(cast.fatima, as_csv(rows), "big.csv")
+    assert [(p.row, p.reason) for p in report.problems] == [
+        (35, "The same person as row 3 (same name and birth date, or same identity "
+             "number).")]
+    assert report.imported == 0 and counts()[0] == 0
