@@ -322,6 +322,47 @@ def insert_new_records(records: list[models.Model], user) -> None:
             _insert_history(history.model, records, rows, fields, user, connection)
 
 
+def insert_values(model: type[models.Model], items: list[dict]) -> list[int]:
+    """Insert new rows of *model* straight from their values (attname -> value; a field not
+    given takes its default, as ``Model(**values)`` would), with the conversions
+    :func:`insert_new_records` makes but without building a model instance per row — for
+    plain tables written in bulk, such as the fact rows. Returns the new primary keys.
+    Models with history, encrypted fields or blind indexes go through
+    :func:`insert_new_records`."""
+    fields = list(model._meta.concrete_fields)
+    if hasattr(model, "history") or any(getattr(f, "encrypted", False)
+                                        or isinstance(f, BlindIndexField) for f in fields):
+        raise ValueError(f"{model.__name__}: use insert_new_records")
+    if not items:
+        return []
+    connection = connections[router.db_for_write(model)]
+    ids = _next_ids(model, len(items), connection)
+    now = timezone.now()
+    plan = []  # (attname, is the key, timestamp or None, default, converter)
+    for field, convert in zip(fields, _preparers(fields, connection), strict=True):
+        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+        plan.append((field.attname, field.primary_key, now if stamped else None,
+                     field.get_default(), convert))  # as Model(**values) would default
+    known = {attname for attname, *_rest in plan}
+    rows = []
+    for pk, values in zip(ids, items, strict=True):
+        if not values.keys() <= known:
+            raise TypeError(f"{model.__name__} has no field "
+                            f"{sorted(values.keys() - known)[0]!r}")
+        row = []
+        for attname, primary, stamp, default, convert in plan:
+            if primary:
+                value = pk
+            elif stamp is not None:
+                value = stamp
+            else:
+                value = values.get(attname, default)
+            row.append(value if convert is None else convert(value))
+        rows.append(row)
+    _executemany(model, fields, rows, connection)
+    return ids
+
+
 def _insert_history(history_model, records, rows, fields, user, connection) -> None:
     """The history rows of new *records*, from the *rows* just written for them: the same
     database values, except encrypted ones, which are encrypted again for the history

@@ -13,7 +13,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palermo.cases import facts, followups
-from palermo.cases.batch import insert_new_records, keyed, new_records, quick_check, record_problems
+from palermo.cases.batch import (
+    insert_new_records,
+    insert_values,
+    keyed,
+    new_records,
+    quick_check,
+    record_problems,
+)
 from palermo.cases.models import Case, CaseFact, CaseNote, Person, TraffickingEvent
 from palermo.core import access
 from palermo.core.access import Action
@@ -192,9 +199,8 @@ def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Cas
         origin.set_cached_value(case, countries.get(case.origin_country_id))
     for start in range(0, len(cases), 2000):
         chunk = cases[start:start + 2000]
-        insert_new_records(new_records(CaseFact, [
-            {"case_key": pk, **values} for pk, values in facts.batch_values(chunk).items()]),
-            membership.user)
+        insert_values(CaseFact, [{"case_key": pk, **values}
+                                 for pk, values in facts.batch_values(chunk).items()])
     return cases
 
 

@@ -179,7 +179,13 @@ def registered_matches(membership: Membership, persons: list[Person],
                 query |= models.Q(**{f"{name}__in": values})
         if not query:
             continue
-        known = {(name, value) for row in register.filter(query).values_list(*indexes)
+        # The digests first, by their own indexes (with the organisation in the same query,
+        # SQLite would read every person of the organisation instead), then which of those
+        # persons the member may see, by primary key.
+        hits = list(Person.objects.filter(query).order_by().values_list("pk", *indexes))
+        visible = set(register.filter(pk__in=[hit[0] for hit in hits]).order_by()
+                      .values_list("pk", flat=True)) if hits else set()
+        known = {(name, value) for pk, *row in hits if pk in visible
                  for name, value in zip(indexes, row, strict=True) if value}
         for offset, digest in enumerate(part):
             if any((name, digest[name]) in known for name in indexes if digest[name]):
