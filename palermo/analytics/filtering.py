@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from palermo.analytics import publication
 from palermo.analytics.engine import Filters
 from palermo.cases.facts import DATA_SOURCES
 
@@ -106,3 +107,14 @@ def organisation_choices(scope_orgs: tuple[int, ...] | None) -> list[tuple[int, 
     if scope_orgs is not None:
         organisations = organisations.filter(pk__in=scope_orgs)
     return list(organisations.values_list("pk", "name"))
+
+
+def form_for(data, membership, scope_orgs: tuple[int, ...] | None) -> TableFilterForm:
+    """The filter form of *membership* counting within *scope_orgs*: the population fields
+    only for a reader who sees the real counts (``form.real_counts``), the fixed table set
+    for anyone else. The page and the API build it here alike."""
+    real = publication.sees_real_counts(membership, scope_orgs)
+    form = TableFilterForm(data, organisations=organisation_choices(scope_orgs),
+                           fixed_set=not publication.chooses_population(real))
+    form.real_counts = real
+    return form

@@ -14,7 +14,7 @@ from ninja import Router, Schema, Status
 
 from palermo.analytics import publication
 from palermo.analytics.exports import log_export
-from palermo.analytics.filtering import TableFilterForm, organisation_choices
+from palermo.analytics.filtering import form_for
 from palermo.analytics.specs import get_spec, shipped_specs
 from palermo.api.schemas import Error
 
@@ -108,15 +108,14 @@ def get_table(request, key: str):
         spec = get_spec(key)
     except KeyError:
         return Status(404, {"detail": f"No table {key!r}."})
-    real = publication.sees_real_counts(request.membership, scope_orgs)
-    form = TableFilterForm(request.GET if request.GET else QueryDict(),
-                           organisations=organisation_choices(scope_orgs),
-                           fixed_set=not publication.chooses_population(real))
+    form = form_for(request.GET if request.GET else QueryDict(), request.membership,
+                    scope_orgs)
     if not form.is_valid():
         return Status(422, {"detail": "invalid", "fields": {
             name: [str(e) for e in errors] for name, errors in form.errors.items()}})
     published = publication.publish_tables([spec], form.filters(), scope_orgs=scope_orgs,
-                                           real_counts=real, **form.options())[0]
+                                           real_counts=form.real_counts,
+                                           **form.options())[0]
     body = _serialise(published)
     log_export([published], json.dumps(body, sort_keys=True, default=str), "json",
                channel="api", membership=request.membership)

@@ -150,10 +150,7 @@ def project_case(case) -> None:
     """Write the fact row of *case* and rewrite those of the person's other cases: which
     episode came first (re-trafficking) depends on all of them, so a case opened — or
     re-dated — before an earlier one changes that one's row too."""
-    project(case)
-    others = type(case).objects.filter(person_id=case.person_id).exclude(pk=case.pk)
-    for other in others.select_related("origin_country__origin_region", "person"):
-        project(other)
+    project_person(case.person)
 
 
 def project_person(person) -> None:

@@ -1,12 +1,13 @@
-"""Checking the data rows of an import file — in this process, or in one worker per core.
+"""Checking the data rows of an import file — here, or in worker processes (a core apiece,
+but one left to the importing process).
 
 Each row is read and validated (:func:`palermo.exchange.validation.read_row`), turned into a
 record by the layout, checked by the case module's own rules (``prepare_people``,
 ``prepare_cases``), and its person's blind-index digests and the encryption of its identity
 fields are computed (:func:`palermo.cases.batch.preseal`). None of this needs the database,
 and a row does not depend on another; so a file of thousands of rows is cut into chunks that
-forked worker processes check side by side, and the importing process goes on with what
-needs the database and the whole file: the duplicate check and the writing.
+forked worker processes check while the importing process does what needs the database and
+the whole file: the duplicate check and the writing of the chunks already checked.
 
 The workers are forked from the importing process (they inherit its settings, keyring, the
 cached reference data and the active language) and refuse any database query: the

@@ -10,7 +10,7 @@ from django.template.loader import render_to_string
 
 from palermo.analytics import publication
 from palermo.analytics.exports import export_tables
-from palermo.analytics.filtering import TableFilterForm, organisation_choices
+from palermo.analytics.filtering import TableFilterForm, form_for
 from palermo.analytics.outputs import column_heading, filters_line, lines, svg_chart
 from palermo.analytics.specs import TableSpec, get_spec, shipped_specs
 
@@ -23,20 +23,17 @@ def _spec(key: str) -> TableSpec:
 
 
 def _form(request, scope_orgs) -> TableFilterForm:
-    real = publication.sees_real_counts(request.membership, scope_orgs)
-    return TableFilterForm(request.GET or None, organisations=organisation_choices(scope_orgs),
-                           fixed_set=not publication.chooses_population(real))
+    return form_for(request.GET or None, request.membership, scope_orgs)
 
 
-def _published(request, specs: list[TableSpec], form: TableFilterForm, scope_orgs):
+def _published(specs: list[TableSpec], form: TableFilterForm, scope_orgs):
     """The tables as this member may see them, or None when the filters are invalid."""
     if form.is_bound and not form.is_valid():
         return None
     filters = form.filters() if form.is_bound else None
     options = form.options() if form.is_bound else {}
-    real = publication.sees_real_counts(request.membership, scope_orgs)
-    return publication.publish_tables(specs, filters, scope_orgs=scope_orgs, real_counts=real,
-                                      **options)
+    return publication.publish_tables(specs, filters, scope_orgs=scope_orgs,
+                                      real_counts=form.real_counts, **options)
 
 
 def view_context(published: publication.Published) -> dict:
@@ -64,7 +61,7 @@ def table(request, key: str):
     scope_orgs = publication.reader_scope(request.membership)
     spec = _spec(key)
     form = _form(request, scope_orgs)
-    published = _published(request, [spec], form, scope_orgs)
+    published = _published([spec], form, scope_orgs)
     context = {"spec": spec, "form": form, "query": request.GET.urlencode(),
                "result": view_context(published[0]) if published else None}
     template = "web/analytics/_result.html" if request.htmx else "web/analytics/table.html"
@@ -79,7 +76,7 @@ def export(request, key: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = _form(request, scope_orgs)
-    published = _published(request, [spec], form, scope_orgs)
+    published = _published([spec], form, scope_orgs)
     if published is None:
         return render(request, "web/analytics/table.html",
                       {"spec": spec, "form": form, "result": None}, status=400)
@@ -95,7 +92,7 @@ def report(request, key: str | None = None):
     scope_orgs = publication.reader_scope(request.membership)
     specs = [_spec(key)] if key else list(shipped_specs().values())
     form = _form(request, scope_orgs)
-    published = _published(request, specs, form, scope_orgs)
+    published = _published(specs, form, scope_orgs)
     if published is None:
         return render(request, "web/analytics/table.html",
                       {"spec": specs[0], "form": form, "result": None}, status=400)
