@@ -13,15 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from palermo.cases import facts, followups
-from palermo.cases.batch import (
-    insert_new_records,
-    insert_values,
-    keyed,
-    new_records,
-    quick_check,
-    record_problems,
-)
+from palermo.cases.batch import keyed, new_records, quick_check, record_problems
 from palermo.cases.models import Case, CaseFact, CaseNote, Person, TraffickingEvent
+from palermo.cases.writing import insert_new_records, insert_values
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.models import Membership, Organisation
@@ -126,6 +120,11 @@ def add_event(membership: Membership, case: Case, **fields) -> TraffickingEvent:
 
 # -- Batches (imports) -------------------------------------------------------------------
 
+# The fields of a prepared case that open_cases_bulk fills in as it writes it: give them to
+# palermo.cases.writing.preseal when preparing cases for it ahead of writing.
+WRITTEN_LATER = ("person", "number")
+
+
 def _numbers(organisation: Organisation, years: list[int]) -> list[str]:
     """Consecutive free case numbers, one per entry of *years*, in order."""
     following: dict[int, int] = {}
@@ -191,7 +190,7 @@ def open_cases_bulk(membership: Membership, items: list[tuple[Person, dict | Cas
     for case, number in zip(cases, _numbers(membership.organisation,
                                             [c.opened_on.year for c in cases]), strict=True):
         case.number = number
-    insert_new_records(cases, membership.user)
+    insert_new_records(cases, membership.user, later=WRITTEN_LATER)
     countries = {c.code: c for c in Country.objects.select_related("origin_region",
                                                                    "destination_region")}
     origin = Case._meta.get_field("origin_country")

@@ -8,9 +8,10 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from palermo.cases import duplicates, facts
-from palermo.cases.batch import insert_new_records, keyed, new_records, record_problems
+from palermo.cases.batch import keyed, new_records, record_problems
 from palermo.cases.models import Person
 from palermo.cases.saving import validated_save
+from palermo.cases.writing import insert_new_records
 from palermo.core import access, crypto
 from palermo.core.access import Action
 from palermo.core.fields import BlindIndexField
@@ -95,7 +96,7 @@ def update_person(membership: Membership, person: Person, reason: str = "", **fi
     return person
 
 
-# -- Batches (imports): the same rules, written by palermo.cases.batch ------------------
+# -- Batches (imports): the same rules, written by palermo.cases.writing ----------------
 
 def prepare_people(membership: Membership, people: list[dict]
                    ) -> tuple[list[Person], dict[int, dict[str, list[str]]]]:

@@ -30,8 +30,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from palermo.cases import casework, services
-from palermo.cases.batch import batch_writing
 from palermo.cases.models import Person
+from palermo.cases.writing import batch_writing
 from palermo.core import access, crypto
 from palermo.core.access import Action
 from palermo.core.models import Membership

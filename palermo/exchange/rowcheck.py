@@ -4,7 +4,7 @@ but one left to the importing process).
 Each row is read and validated (:func:`palermo.exchange.validation.read_row`), turned into a
 record by the layout, checked by the case module's own rules (``prepare_people``,
 ``prepare_cases``), and its person's blind-index digests and the encryption of its identity
-fields are computed (:func:`palermo.cases.batch.preseal`). None of this needs the database,
+fields are computed (:func:`palermo.cases.writing.preseal`). None of this needs the database,
 and a row does not depend on another; so a file of thousands of rows is cut into chunks that
 forked worker processes check while the importing process does what needs the database and
 the whole file: the duplicate check and the writing of the chunks already checked.
@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -26,7 +27,7 @@ from django.db import connections
 from django.db.models.base import ModelState
 
 from palermo.cases import casework, services
-from palermo.cases.batch import preseal
+from palermo.cases.writing import preseal
 from palermo.core import crypto
 from palermo.exchange.validation import Options, Problem, read_row
 
@@ -71,61 +72,115 @@ def _workers(rows: int) -> int:
     return max(0, min((os.cpu_count() or 1) - 1, 8, -(-rows // CHUNK_ROWS) - 1))
 
 
-# The job and its chunks, for the forked workers (set before forking: a worker is sent the
-# position of its chunk, not the rows, which it has already).
+# The job and its chunks, for the forked workers (set before forking: a worker is sent
+# nothing, it claims the position of its next chunk from a shared counter).
 _job: Job | None = None
 _chunks: list = []
 
 
 def _map(job: Job, chunks: list, workers: int):
+    """The result of each chunk, in order. The workers and this process share the work:
+    each claims the next unchecked chunk from a shared counter; this process claims one
+    whenever the result it needs next is not ready, instead of waiting for it."""
     global _job, _chunks
     if workers < 1:
         yield from (check_chunk(job, chunk) for chunk in chunks)
         return
     # The first chunk is checked here: that also loads what the checks cache (country
-    # codes, choices …), which the forked workers then inherit instead of querying. They
-    # start on the next chunks before the caller gets the first.
+    # codes, choices …), which the forked workers then inherit instead of querying.
     first = check_chunk(job, chunks[0])
+    context = multiprocessing.get_context("fork")
+    claims, results = context.Value("i", 1), context.Queue()
     _job, _chunks = job, chunks
+    processes = [context.Process(target=_work, args=(claims, results), daemon=True)
+                 for _ in range(workers)]
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=_start_worker) \
-                as pool:
-            results = pool.imap(_check_in_worker, range(1, len(chunks)))
-            yield first
-            for chunk, result in zip(chunks[1:], results, strict=True):
-                if result is None:  # the worker needed the database: check it here
-                    yield check_chunk(job, chunk)
+        for process in processes:
+            process.start()
+        yield first
+        ready: dict[int, object] = {}
+        for position in range(1, len(chunks)):
+            while position not in ready:
+                try:
+                    done, result = results.get_nowait()
+                    ready[done] = result
                     continue
-                for record in result[1]:
-                    record.prepared = tuple(_instance(*item) for item in record.prepared)
-                _cache_related(job.membership, result[1])
-                yield result
+                except queue.Empty:
+                    pass
+                mine = _claim(claims, len(chunks))
+                if mine is not None:
+                    ready[mine] = check_chunk(job, chunks[mine])
+                    continue
+                try:  # every chunk is claimed: wait for the workers' results
+                    done, result = results.get(timeout=1)
+                    ready[done] = result
+                except queue.Empty:
+                    if not any(p.is_alive() for p in processes):
+                        ready[position] = None  # its worker is gone: check it here
+            result = ready.pop(position)
+            if result is None:  # the worker needed the database (or failed): check it here
+                yield check_chunk(job, chunks[position])
+                continue
+            if isinstance(result, _Shipped):
+                result = result.unpack(job.membership)
+            yield result
     finally:
+        with claims.get_lock():
+            claims.value = len(chunks)  # nothing more to claim
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
         _job, _chunks = None, []
+
+
+def _claim(claims, total: int) -> int | None:
+    with claims.get_lock():
+        position = claims.value
+        if position >= total:
+            return None
+        claims.value = position + 1
+        return position
 
 
 class _NeedsDatabase(Exception):
     pass
 
 
-def _start_worker() -> None:
+def _work(claims, results) -> None:
+    """A worker process: check chunks until none is left, sending each result back."""
     def refuse(*_args, **_kwargs):
         raise _NeedsDatabase("import workers do not use the database (the connection they "
                              "inherited belongs to the importing process)")
     for connection in connections.all():
         connection.execute_wrappers.append(refuse)
+    while (position := _claim(claims, len(_chunks))) is not None:
+        results.put((position, _check_in_worker(position)))
 
 
-def _check_in_worker(position: int) -> tuple[list[Problem], list] | None:
+class _Shipped:
+    """A worker's result as it travels: the checked person and case as their field values
+    (a model instance pickles many times slower than a dict of its values)."""
+
+    def __init__(self, problems: list[Problem], records: list):
+        for record in records:
+            record.prepared = tuple(_values(instance) for instance in record.prepared)
+        self.problems, self.records = problems, records
+
+    def unpack(self, membership) -> tuple[list[Problem], list]:
+        for record in self.records:
+            record.prepared = tuple(_instance(*item) for item in record.prepared)
+        _cache_related(membership, self.records)
+        return self.problems, self.records
+
+
+def _check_in_worker(position: int) -> _Shipped | None:
     assert _job is not None
     try:
         with crypto.pinned_keyring():
-            problems, records = check_chunk(_job, _chunks[position])
-    except _NeedsDatabase:
-        return None
-    for record in records:  # the checked person and case travel as their field values
-        record.prepared = tuple(_values(instance) for instance in record.prepared)
-    return problems, records
+            return _Shipped(*check_chunk(_job, _chunks[position]))
+    except Exception:  # noqa: BLE001 — the importing process checks the chunk again and
+        return None    # reports what went wrong (a query refused here, or any error)
 
 
 def _values(instance) -> tuple:
@@ -181,7 +236,7 @@ def check_chunk(job: Job, rows: list[tuple[int, list]]) -> tuple[list[Problem], 
     persons = [r.prepared[0] for r in records]
     services.identity_digests(persons)
     preseal(persons)
-    preseal([r.prepared[1] for r in records])
+    preseal([r.prepared[1] for r in records], later=casework.WRITTEN_LATER)
     return problems, records
 
 

@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from palermo.cases.batch import insert_values
 from palermo.cases.models import Case, CaseFact, Person
+from palermo.cases.writing import insert_values
 
 
 def _fact(cast, key: int) -> dict:

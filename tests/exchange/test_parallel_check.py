@@ -4,6 +4,8 @@ checking them in the importing process, and nothing changes for the people invol
 from __future__ import annotations
 
 import datetime as dt
+import os
+import time
 
 import pytest
 from django.db import connection
@@ -73,7 +75,7 @@ def test_rows_checked_in_workers_are_stored_encrypted_with_history_and_facts(
 
 def test_a_value_changed_after_it_was_encrypted_ahead_is_encrypted_again(cast):
     from palermo.cases import services
-    from palermo.cases.batch import preseal
+    from palermo.cases.writing import preseal
 
     persons, errors = services.prepare_people(cast.fatima, [
         {"given_name": "Ahead", "family_name": "Of Time", "gender": "Feminine",
@@ -84,6 +86,26 @@ def test_a_value_changed_after_it_was_encrypted_ahead_is_encrypted_again(cast):
     services.register_people_bulk(cast.fatima, persons)
     stored = Person.objects.get(pk=persons[0].pk)
     assert stored.given_name == "Changed" and stored.history.get().given_name == "Changed"
+
+
+def test_a_person_changed_after_it_was_made_ready_is_written_and_found_by_its_new_values(
+        cast):
+    from palermo.cases import services
+    from palermo.cases.writing import preseal
+
+    persons, errors = services.prepare_people(cast.fatima, [
+        {"given_name": "Ready", "family_name": "Early", "gender": "Feminine",
+         "identity_number": "OLD-1", "birth_date": dt.date(1990, 1, 2)}])
+    assert errors == {}
+    services.identity_digests(persons)
+    preseal(persons)
+    persons[0].identity_number = "NEW-2"
+    services.register_people_bulk(cast.fatima, persons)
+    stored = Person.objects.get(pk=persons[0].pk)
+    assert stored.identity_number == "NEW-2"
+    assert Person.objects.filter(identity_number_index=Person._meta.get_field(
+        "identity_number_index").digest_for("NEW-2")).get() == stored
+    assert stored.history.get().identity_number == "NEW-2"
 
 
 def test_a_worker_that_needs_the_database_leaves_its_chunk_to_the_importer(
@@ -100,7 +122,32 @@ def test_a_worker_that_needs_the_database_leaves_its_chunk_to_the_importer(
     report = import_htcds(cast.fatima, as_csv(synthetic_rows(
         21, cast.fatima.user.get_username())), "big.csv")
     assert report.errors == [] and report.imported == 21
-    assert checked_here == [2, 9, 16]  # every chunk, each checked here, in file order
+    # every chunk checked here (this process may take up a chunk while a worker's failed)
+    assert sorted(checked_here) == [2, 9, 16]
+
+
+def test_the_importing_process_checks_chunks_itself_while_the_worker_is_behind(
+        cast, small_chunks, monkeypatch):
+    importer, checked_here = os.getpid(), []
+    original = rowcheck.check_chunk
+
+    def slow_in_worker(job, rows):
+        if os.getpid() == importer:
+            checked_here.append(rows[0][0])
+        else:
+            time.sleep(0.5)
+        return original(job, rows)
+
+    monkeypatch.setattr(rowcheck, "check_chunk", slow_in_worker)
+    monkeypatch.setattr(rowcheck.os, "cpu_count", lambda: 2)  # one worker
+    content = _file(cast.fatima.user.get_username())
+    shared = import_htcds(cast.fatima, content, "big.csv", dry_run=True)
+    monkeypatch.setattr(rowcheck, "PARALLEL_MIN_ROWS", 10**9)
+    alone = import_htcds(cast.fatima, content, "big.csv", dry_run=True)
+    assert _report(shared) == _report(alone) and shared.valid == 37
+    # the first chunk, and more while the worker slept (the checking here of the second
+    # run adds all six chunks again)
+    assert 2 < len(checked_here) - 6 < 6
 
 
 def test_an_error_in_a_late_chunk_undoes_the_chunks_already_written(cast, small_chunks):
