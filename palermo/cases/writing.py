@@ -270,11 +270,11 @@ def insert_new_records(records: list[models.Model], user, later: tuple[str, ...]
     now = timezone.now()  # one batch, one moment: auto_now(_add) fields all take it
     with crypto.pinned_keyring():
         plan = _RowPlan(model, connection, later)
-        _executemany(model, plan.fields, [plan.row(record, now) for record in records],
-                     connection)
+        rows = [plan.row(record, now) for record in records]
+        _executemany(model, plan.fields, rows, connection)
         history = getattr(model, "history", None)
         if history is not None:
-            _insert_history(history.model, records, plan.fields, user, connection)
+            _insert_history(history.model, records, rows, plan.fields, user, connection)
 
 
 def preseal(records: list[models.Model], later: tuple[str, ...] = ()) -> None:
@@ -332,70 +332,70 @@ def insert_values(model: type[models.Model], items: list[dict]) -> list[int]:
     connection = connections[router.db_for_write(model)]
     ids = _next_ids(model, len(items), connection)
     now = timezone.now()
-    plan = []  # (attname, is the key, timestamp or None, default, converter)
+    # Each column's value: the key, the moment (auto_now fields), or the item's value or
+    # the field's default (as Model(**values) would default) — converted, or as it is.
+    # Values taken as they are come first, read all at once (an INSERT's column order is
+    # free).
+    defaults, plain, converted = {}, [], []  # converted: (field, attname, key?, converter)
     for field, convert in zip(fields, _preparers(fields, connection), strict=True):
-        stamped = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        plan.append((field.attname, field.primary_key, now if stamped else None,
-                     field.get_default(), convert))  # as Model(**values) would default
-    known = {attname for attname, *_rest in plan}
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            moment = now if convert is None else convert(now)
+            converted.append((field, None, False, lambda _value, moment=moment: moment))
+        elif field.primary_key:
+            converted.append((field, None, True, convert))
+        else:
+            defaults[field.attname] = field.get_default()
+            (plain if convert is None else converted).append((field, field.attname, False,
+                                                               convert))
+    fields = [step[0] for step in plain + converted]
+    read = _values_of([attname for _field, attname, _key, _convert in plain])
+    known = {f.attname for f in fields}  # (a key or a moment given is not used)
     rows = []
     for pk, values in zip(ids, items, strict=True):
         if not values.keys() <= known:
             raise TypeError(f"{model.__name__} has no field "
                             f"{sorted(values.keys() - known)[0]!r}")
-        row = []
-        for attname, primary, stamp, default, convert in plan:
-            if primary:
-                value = pk
-            elif stamp is not None:
-                value = stamp
-            else:
-                value = values.get(attname, default)
+        values = defaults | values
+        row = list(read(values))
+        for _field, attname, key, convert in converted:
+            value = pk if key else values[attname] if attname is not None else None
             row.append(value if convert is None else convert(value))
         rows.append(row)
     _executemany(model, fields, rows, connection)
     return ids
 
 
-def _insert_history(history_model, records, fields, user, connection) -> None:
-    """The history rows of new *records*, copied in SQL from the rows just written for them
-    (the same database values), except encrypted ones, which are encrypted again for the
-    history table (the field's identity is part of what a ciphertext authenticates): only
-    those, the record's key and the history columns travel from Python."""
-    live = {f.attname: f for f in fields}
+def _insert_history(history_model, records, rows, fields, user, connection) -> None:
+    """The history rows of new *records*, from the *rows* just written for them: the same
+    database values, except encrypted ones, which are encrypted again for the history
+    table (the field's identity is part of what a ciphertext authenticates)."""
+    fixed = {"history_date": timezone.now(), "history_type": "+",
+             "history_user_id": user.pk if user else None, "history_change_reason": None}
+    written = {f.attname: position for position, f in enumerate(fields)}
     columns = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
     prepare = dict(zip([f.attname for f in columns], _preparers(columns, connection),
                        strict=True))
-    fixed = {"history_date": timezone.now(), "history_type": "+",
-             "history_user_id": user.pk if user else None, "history_change_reason": None}
     fixed = {name: value if prepare[name] is None else prepare[name](value)
              for name, value in fixed.items()}
-    quote = connection.ops.quote_name
-    selected = []  # the SELECT list: a live column, or a value from Python (%s)
-    plan: list[tuple] = []  # each value from Python: (encrypted field, its sealer) or constant
+    # Each column: (position in the written row, history field to encrypt, or a constant).
+    plan: list[tuple] = []
     for field in columns:
         if field.attname in fixed:
-            selected.append("%s")
-            plan.append((None, fixed[field.attname]))
+            plan.append((None, None, fixed[field.attname]))
         elif getattr(field, "encrypted", False):
-            selected.append("%s")
-            plan.append((field.attname, prepare[field.attname]))
+            plan.append((None, (field.attname, prepare[field.attname]), None))
         else:
-            selected.append(quote(live[field.attname].column))
-    pk = records[0]._meta.pk
-    sql = (f"INSERT INTO {quote(history_model._meta.db_table)} "
-           f"({', '.join(quote(f.column) for f in columns)}) "
-           f"SELECT {', '.join(selected)} FROM {quote(records[0]._meta.db_table)} "
-           f"WHERE {quote(pk.column)} = %s")
-    params = []
-    for record in records:
-        done = getattr(record, "_history_sealed", None) or {}  # from preseal()
-        params.append([value if attname is None
-                       else _stored(getattr(record, attname), done.get(attname), value)
-                       for attname, value in plan] + [record.pk])
-    with connection.cursor() as cursor:
-        for start in range(0, len(params), 2000):
-            cursor.executemany(sql, params[start:start + 2000])
+            plan.append((written[field.attname], None, None))
+    history_rows = []
+    for record, row in zip(records, rows, strict=True):
+        sealed = getattr(record, "_history_sealed", None) or {}  # from preseal()
+        history_rows.append([
+            row[position] if position is not None
+            else _stored(getattr(record, seal[0]), sealed.get(seal[0]), seal[1])
+            if seal is not None
+            else constant
+            for position, seal, constant in plan])
+    _executemany(history_model, columns, history_rows, connection)
 
 
 def _stored(value, sealed: tuple | None, convert):
