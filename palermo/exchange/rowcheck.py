@@ -4,10 +4,13 @@ but one left to the importing process).
 Each row is read and validated (:func:`palermo.exchange.validation.read_row`), turned into a
 record by the layout, checked by the case module's own rules (``prepare_people``,
 ``prepare_cases``), and its person's blind-index digests and the encryption of its identity
-fields are computed (:func:`palermo.cases.writing.preseal`). None of this needs the database,
-and a row does not depend on another; so a file of thousands of rows is cut into chunks that
-forked worker processes check while the importing process does what needs the database and
-the whole file: the duplicate check and the writing of the chunks already checked.
+fields are computed and each record's row made (:func:`palermo.cases.writing.preseal`). None
+of this needs the database, and a row does not depend on another; so a file of thousands of
+rows is cut into chunks that forked worker processes check while the importing process does
+what needs the database and the whole file: the duplicate check and the writing of the
+chunks already checked. Whenever the chunk it needs next is not ready, the importing process
+checks the next unclaimed chunk itself rather than wait (workers and importer claim chunks
+from one shared counter), so the work balances itself whichever side is slower.
 
 The workers are forked from the importing process (they inherit its settings, keyring, the
 cached reference data and the active language) and refuse any database query: the
