@@ -15,6 +15,7 @@ from django.utils import timezone
 from palermo.cases import facts, followups
 from palermo.cases.batch import keyed, new_records, quick_check, record_problems
 from palermo.cases.models import Case, CaseFact, CaseNote, Person, TraffickingEvent
+from palermo.cases.models.case import hold_country_codes
 from palermo.cases.writing import insert_new_records, insert_values
 from palermo.core import access
 from palermo.core.access import Action
@@ -119,6 +120,13 @@ def add_event(membership: Membership, case: Case, **fields) -> TraffickingEvent:
 
 
 # -- Batches (imports) -------------------------------------------------------------------
+
+def hold_reference_data() -> None:
+    """For a process forked to check cases without the database (an import's worker):
+    keep the reference data the case rules have read so far — the country codes — however
+    old it gets, instead of reading it again."""
+    hold_country_codes()
+
 
 # The fields of a prepared case that open_cases_bulk fills in as it writes it: give them to
 # palermo.cases.writing.preseal when preparing cases for it ahead of writing.

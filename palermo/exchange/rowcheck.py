@@ -157,6 +157,7 @@ def _work(claims, results) -> None:
                              "inherited belongs to the importing process)")
     for connection in connections.all():
         connection.execute_wrappers.append(refuse)
+    casework.hold_reference_data()  # as read by the first chunk, however long this takes
     while (position := _claim(claims, len(_chunks))) is not None:
         results.put((position, _check_in_worker(position)))
 

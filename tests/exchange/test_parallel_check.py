@@ -150,6 +150,29 @@ def test_the_importing_process_checks_chunks_itself_while_the_worker_is_behind(
     assert 2 < len(checked_here) - 6 < 6
 
 
+def test_workers_keep_the_reference_data_of_the_start_however_long_the_import_takes(
+        cast, small_chunks, monkeypatch):
+    from palermo.cases.models import case as case_models
+
+    importer, checked_here = os.getpid(), []
+    original = rowcheck.check_chunk
+
+    def recording(job, rows):
+        if os.getpid() == importer:
+            checked_here.append(rows[0][0])
+            time.sleep(0.3)  # leaves the worker time to take chunks
+        return original(job, rows)
+
+    monkeypatch.setattr(rowcheck, "check_chunk", recording)
+    # As if the import had run past the age after which the country codes are read again:
+    # a worker may not read them (no database), it keeps those of the start.
+    monkeypatch.setattr(case_models, "CODES_MAX_AGE", -1.0)
+    report = import_htcds(cast.fatima, as_csv(synthetic_rows(
+        40, cast.fatima.user.get_username())), "big.csv")
+    assert report.errors == [] and report.imported == 40
+    assert len(checked_here) < 6  # not every chunk came back to the importing process
+
+
 def test_an_error_in_a_late_chunk_undoes_the_chunks_already_written(cast, small_chunks):
     rows = synthetic_rows(40, cast.fatima.user.get_username())
     rows[36][4] = "Dragon"  # file row 38: five chunks were written before it was checked

@@ -196,9 +196,18 @@ CODES_MAX_AGE = 60.0
 _codes: dict[str, object] = {}
 
 
+def hold_country_codes() -> None:
+    """Keep the country codes read so far (if any), however old they get: for a process
+    that may not read the database (an import's worker, which checks against the
+    reference data of the import's start). A change of a country still clears them."""
+    if "codes" in _codes:
+        _codes["held"] = True
+
+
 def _country_codes() -> frozenset[str]:
     read_at = _codes.get("read_at")
-    if read_at is None or time.monotonic() - read_at > CODES_MAX_AGE:  # type: ignore[operator]
+    if not _codes.get("held") and (
+            read_at is None or time.monotonic() - read_at > CODES_MAX_AGE):  # type: ignore[operator]
         from palermo.core.models import Country
 
         _codes["codes"] = frozenset(Country.objects.values_list("code", flat=True))
