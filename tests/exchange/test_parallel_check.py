@@ -126,19 +126,28 @@ def test_a_worker_that_needs_the_database_leaves_its_chunk_to_the_importer(
     assert sorted(checked_here) == [2, 9, 16]
 
 
-def test_the_importing_process_checks_chunks_itself_while_the_worker_is_behind(
-        cast, small_chunks, monkeypatch):
+def _checks_here(monkeypatch, *, pause_here: float = 0.0, pause_in_worker: float = 0.0
+                 ) -> list[int]:
+    """The first file row of each chunk checked by the importing process (not a worker),
+    recorded as the chunks are checked; each side pausing as given after a chunk."""
     importer, checked_here = os.getpid(), []
     original = rowcheck.check_chunk
 
-    def slow_in_worker(job, rows):
+    def recording(job, rows):
         if os.getpid() == importer:
             checked_here.append(rows[0][0])
+            time.sleep(pause_here)
         else:
-            time.sleep(0.5)
+            time.sleep(pause_in_worker)
         return original(job, rows)
 
-    monkeypatch.setattr(rowcheck, "check_chunk", slow_in_worker)
+    monkeypatch.setattr(rowcheck, "check_chunk", recording)
+    return checked_here
+
+
+def test_the_importing_process_checks_chunks_itself_while_the_worker_is_behind(
+        cast, small_chunks, monkeypatch):
+    checked_here = _checks_here(monkeypatch, pause_in_worker=0.5)
     monkeypatch.setattr(rowcheck.os, "cpu_count", lambda: 2)  # one worker
     content = _file(cast.fatima.user.get_username())
     shared = import_htcds(cast.fatima, content, "big.csv", dry_run=True)
@@ -154,16 +163,7 @@ def test_workers_keep_the_reference_data_of_the_start_however_long_the_import_ta
         cast, small_chunks, monkeypatch):
     from palermo.cases.models import case as case_models
 
-    importer, checked_here = os.getpid(), []
-    original = rowcheck.check_chunk
-
-    def recording(job, rows):
-        if os.getpid() == importer:
-            checked_here.append(rows[0][0])
-            time.sleep(0.3)  # leaves the worker time to take chunks
-        return original(job, rows)
-
-    monkeypatch.setattr(rowcheck, "check_chunk", recording)
+    checked_here = _checks_here(monkeypatch, pause_here=0.3)  # time for the worker
     # As if the import had run past the age after which the country codes are read again:
     # a worker may not read them (no database), it keeps those of the start.
     monkeypatch.setattr(case_models, "CODES_MAX_AGE", -1.0)
