@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.urls import reverse
 
 from palermo.cases import interviews
@@ -37,6 +38,10 @@ def page(live_server, monkeypatch):
                                              args=["--headless", "--no-sandbox"])
         yield browser.new_page(viewport={"width": 1100, "height": 1400})
         browser.close()
+        # The test's queries ran on a database connection of Playwright's context
+        # (connections are per context): closed here, or it outlived the test and kept
+        # PostgreSQL from dropping the test database.
+        connections.close_all()
 
 
 def settle(page) -> None:
