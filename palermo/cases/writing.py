@@ -190,11 +190,12 @@ class _RowPlan:
         # made again.
         self.snapshot = _values_of([a for a in self.key if a not in late])
 
-    def render(self, record: models.Model, again: bool = False) -> list:
+    def render(self, record: models.Model, sealed: dict | None = None,
+               again: bool = False) -> list:
         """The stored values of *record* (those set when writing left as they are now).
+        *sealed*: its encrypted fields' ``(value, ciphertext)``, made by :func:`preseal`.
         *again*: the record changed since it was made ready; digests are computed anew."""
         known = {} if again else getattr(record, "_blind_digests", None) or {}
-        sealed = getattr(record, "_sealed", None)  # from preseal()
         attributes = record.__dict__  # a new record holds every field's value there
         try:
             row = list(self.read(attributes))
@@ -204,14 +205,13 @@ class _RowPlan:
             if how == _STAMP:
                 row.append(None)  # set when writing
                 continue
-            if how == _SEAL:
+            if how in (_SEAL, _READ):
                 value = attributes[attname] if attname in attributes \
                     else getattr(record, attname)
-                row.append(_stored(value, sealed.get(attname) if sealed else None, convert))
-                continue
-            if how == _READ:
-                value = attributes[attname] if attname in attributes \
-                    else getattr(record, attname)
+                if how == _SEAL:
+                    row.append(_stored(value, sealed.get(attname) if sealed else None,
+                                       convert))
+                    continue
             elif how == _INDEX and attname in known:
                 value = known[attname]
                 setattr(record, attname, value)
@@ -297,15 +297,14 @@ def preseal(records: list[models.Model], later: tuple[str, ...] = ()) -> None:
     plan = _RowPlan(model, connection, later)
     for record in records:
         values = record.__dict__
-        record._sealed = {name: (values[name], seal(values[name])) for name, seal in live}
+        sealed = {name: (values[name], seal(values[name])) for name, seal in live}
         record._history_sealed = {name: (values[name], seal(values[name]))
                                   for name, seal in past}
-        row = plan.render(record)  # (which sets the blind indexes on the record)
+        row = plan.render(record, sealed)  # (which sets the blind indexes on the record)
         try:
             record._rendered = (plan.key, plan.snapshot(values), row)
         except KeyError:  # a value not loaded: the row is made when writing
             pass
-        del record._sealed  # in the row now
 
 
 def _values_of(names: list[str]):

@@ -104,22 +104,14 @@ def _map(job: Job, chunks: list, workers: int):
         ready: dict[int, object] = {}
         for position in range(1, len(chunks)):
             while position not in ready:
-                try:
-                    done, result = results.get_nowait()
-                    ready[done] = result
+                if _receive(results, ready):
                     continue
-                except queue.Empty:
-                    pass
                 mine = _claim(claims, len(chunks))
                 if mine is not None:
                     ready[mine] = check_chunk(job, chunks[mine])
-                    continue
-                try:  # every chunk is claimed: wait for the workers' results
-                    done, result = results.get(timeout=1)
-                    ready[done] = result
-                except queue.Empty:
-                    if not any(p.is_alive() for p in processes):
-                        ready[position] = None  # its worker is gone: check it here
+                elif not _receive(results, ready, wait=1.0) \
+                        and not any(p.is_alive() for p in processes):
+                    ready[position] = None  # its worker is gone: check it here
             result = ready.pop(position)
             if result is None:  # the worker needed the database (or failed): check it here
                 yield check_chunk(job, chunks[position])
@@ -135,6 +127,16 @@ def _map(job: Job, chunks: list, workers: int):
                 process.terminate()
             process.join()
         _job, _chunks = None, []
+
+
+def _receive(results, ready: dict, wait: float = 0.0) -> bool:
+    """Move a worker's result, if one comes within *wait* seconds, into *ready*."""
+    try:
+        done, result = results.get(timeout=wait) if wait else results.get_nowait()
+    except queue.Empty:
+        return False
+    ready[done] = result
+    return True
 
 
 def _claim(claims, total: int) -> int | None:
