@@ -20,6 +20,7 @@ from palermo.disclosure.kanonymity import (
     verify_k,
     year_periods,
 )
+from palermo.disclosure.marginals import protect_marginals
 from palermo.disclosure.suppression import (
     SuppressedCounts,
     SuppressedTable,
@@ -40,6 +41,7 @@ __all__ = [
     "BudgetExhausted", "PrivacyBudget", "dp_count", "dp_counts", "error_margin", "noise_scale",
     "CTDC_AGE_BANDS", "SUPPRESSED", "Hierarchy", "KAnonResult", "age_bands", "k_anonymise",
     "mapping_hierarchy", "verify_k", "year_periods",
+    "protect_marginals",
     "SuppressedCounts", "SuppressedTable", "is_sensitive", "suppress_counts", "suppress_table",
     "MarginalError", "SynthesisRefused", "UtilityReport", "as_strings", "synthesise",
     "utility_report",

@@ -1,0 +1,164 @@
+"""One- and two-way tables of one count cube, protected as one set: nothing from 1 to the
+threshold is shown, shown counts are true, and — the recovery test — no hidden count from 1
+to the threshold can be worked out by linear programming over *all* the tables together.
+
+The attack here is written independently of ``palermo.disclosure.attack``: one unknown per
+hidden count, every count at least 0, each table's counts against the table with one
+dimension fewer (the relation the true figures obey, an equation wherever one holds — more
+than a reader knows) and each count at most its coarser count. A hidden count whose smallest
+and largest feasible value are equal is recovered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linprog
+
+from palermo.disclosure import protect_marginals, suppress_counts
+
+DIMS = ("sex", "age", "kind")
+
+
+def tables_of(persons: list[tuple[str, str, tuple[str, ...]]], most: int = 2) -> dict:
+    """Persons by every choice of up to *most* dimensions; a person with several kinds
+    counts under each (a multi-response dimension, as exploitation types are)."""
+    out = {}
+    for size in range(most + 1):
+        for dims in combinations(DIMS, size):
+            counts: dict[tuple, set] = defaultdict(set)
+            for number, (sex, age, kinds) in enumerate(persons):
+                values = {"sex": sex, "age": age}
+                for kind in (kinds if "kind" in dims else (None,)):
+                    counts[tuple(kind if d == "kind" else values[d] for d in dims)].add(number)
+            out[dims] = {key: len(found) for key, found in counts.items()}
+    return out
+
+
+def recovered(tables: dict, shown: dict, threshold: int) -> list[tuple]:
+    """Hidden counts from 1 to *threshold* that the published figures pin to one value."""
+    index = {(d, k): i for i, (d, k) in enumerate(
+        (d, k) for d, counts in shown.items() for k, v in counts.items() if v is None)}
+    if not index:
+        return []
+    eq, eq_b, ub, ub_b = [], [], [], []
+
+    def add(terms, op):  # terms: [((dims, key), sign)], compared with 0
+        row, rhs = np.zeros(len(index)), 0.0
+        for (d, k), sign in terms:
+            if (d, k) in index:
+                row[index[(d, k)]] += sign
+            else:
+                rhs -= sign * tables[d][k]
+        if not row.any():
+            return
+        if op == "=":
+            eq.append(row), eq_b.append(rhs)
+        else:  # "<=" ; a ">=" comes negated
+            ub.append(row), ub_b.append(rhs)
+
+    for dims, counts in tables.items():
+        for i in range(len(dims)):
+            coarser = dims[:i] + dims[i + 1:]
+            for whole, total in tables[coarser].items():
+                parts = [k for k in counts if k[:i] + k[i + 1:] == whole]
+                difference = sum(counts[k] for k in parts) - total
+                terms = [((dims, k), 1) for k in parts] + [((coarser, whole), -1)]
+                if difference == 0:
+                    add(terms, "=")
+                else:
+                    add(terms if difference < 0 else [(t, -s) for t, s in terms], "<=")
+                for k in parts:
+                    add([((dims, k), 1), ((coarser, whole), -1)], "<=")
+    ceiling = 2 * max(max(c.values(), default=0) for c in tables.values()) + threshold
+    out = []
+    for (d, k), i in index.items():
+        if not 1 <= tables[d][k] <= threshold:
+            continue
+        bounds = []
+        for sign in (1, -1):
+            objective = np.zeros(len(index))
+            objective[i] = sign
+            result = linprog(objective, A_ub=np.array(ub) if ub else None,
+                             b_ub=ub_b or None, A_eq=np.array(eq) if eq else None,
+                             b_eq=eq_b or None, bounds=(0, ceiling), method="highs")
+            assert result.status == 0, result.message
+            bounds.append(sign * result.fun)
+        if bounds[1] - bounds[0] < 0.5:
+            out.append((d, k, tables[d][k]))
+    return out
+
+
+person = st.tuples(st.sampled_from(["female", "male", "unknown"]),
+                   st.sampled_from(["0--17", "18--29", "30+"]),
+                   st.lists(st.sampled_from(["labour", "sexual", "begging"]), min_size=1,
+                            max_size=2, unique=True).map(tuple))
+# Few persons and many of one kind: plenty of small counts next to large ones.
+people = st.lists(person, min_size=1, max_size=60).flatmap(
+    lambda some: st.integers(0, 40).map(lambda many: some + [("female", "18--29",
+                                                             ("labour",))] * many))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(persons=people, threshold=st.sampled_from([3, 5, 10]))
+def test_no_hidden_count_can_be_recovered_from_all_the_tables(persons, threshold):
+    tables = tables_of(persons)
+    shown = protect_marginals(tables, threshold=threshold)
+    assert recovered(tables, shown, threshold) == []
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(persons=people, threshold=st.sampled_from([3, 10]))
+def test_shown_counts_are_true_and_never_small(persons, threshold):
+    tables = tables_of(persons)
+    shown = protect_marginals(tables, threshold=threshold)
+    assert shown.keys() == tables.keys()
+    for dims, counts in shown.items():
+        assert counts.keys() == tables[dims].keys()
+        for key, value in counts.items():
+            assert value is None or (value == tables[dims][key]
+                                     and not 1 <= value <= threshold)
+
+
+WOMEN_AND_MEN = {(): {(): 100}, ("sex",): {("f",): 35, ("m",): 65},
+                 ("age",): {("18",): 70, ("24",): 30},
+                 ("age", "sex"): {("18", "f"): 30, ("24", "f"): 5, ("18", "m"): 40,
+                                  ("24", "m"): 25}}
+
+
+def test_each_table_suppressed_alone_gives_a_small_count_back():
+    """The attack works: the two-way table suppressed on its own against the total (as core
+    indicators once were) hides 5 women aged 24 and 25 men, and the table by sex gives the
+    5 back (35 - 30)."""
+    alone = {dims: suppress_counts(counts, sum(counts.values())).counts
+             for dims, counts in WOMEN_AND_MEN.items()}
+    assert alone[("age", "sex")] == {("18", "f"): 30, ("24", "f"): None, ("18", "m"): 40,
+                                     ("24", "m"): None}
+    assert recovered(WOMEN_AND_MEN, alone, 10) == [(("age", "sex"), ("24", "f"), 5)]
+    together = protect_marginals(WOMEN_AND_MEN)
+    assert recovered(WOMEN_AND_MEN, together, 10) == []
+    assert together[("age", "sex")][("24", "f")] is None
+    assert together[()][()] == 100 and together[("sex",)][("m",)] == 65
+
+
+def test_a_set_with_nothing_small_shows_everything():
+    tables = tables_of([("female", "18--29", ("labour",))] * 20
+                       + [("male", "30+", ("begging", "labour"))] * 15)
+    assert protect_marginals(tables) == tables
+
+
+@pytest.mark.parametrize("tables, reason", [
+    ({("sex",): {("f",): 3}}, "needs its total"),
+    ({(): {(): 3}, ("sex", "age"): {("f", "18"): 3}}, "needs the table ('age',)"),
+    ({(): {(): 3}, ("sex",): {("f", "x"): 3}}, "has 2 values, expected 1"),
+    ({(): {(): 3}, ("sex",): {("f",): -1}}, "non-negative integer"),
+    ({(): {}, ("sex",): {("f",): 4}}, "has no count in ()"),
+])
+def test_a_malformed_set_is_refused_with_the_reason(tables, reason):
+    with pytest.raises(ValueError, match=reason.replace("(", r"\(").replace(")", r"\)")):
+        protect_marginals(tables)
