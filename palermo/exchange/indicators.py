@@ -4,16 +4,20 @@ An organisation sends persons assisted by period × sex × age band × exploitat
 citizenship (a file through the upload page, or JSON rows through the API). Rows are checked
 by the one validator (row, field, reason); a valid submission replaces the organisation's
 earlier counts for the same cells. :func:`merged_counts` combines them with the counts of
-persons in CaseFact for headquarters tables; :func:`published_counts` applies threshold
-suppression (with complementary suppression) before anything leaves.
+persons in CaseFact for headquarters tables; :func:`published_counts` is what leaves: every
+one- and two-way table of a period protected as one set (``disclosure.marginals``).
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
 
+import pandas as pd
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,7 +26,7 @@ from palermo.cases.facts import CaseFact
 from palermo.core import access
 from palermo.core.access import Action, Scope
 from palermo.core.reference_data import htcds_choices
-from palermo.disclosure import suppress_counts
+from palermo.disclosure import protect_marginals
 from palermo.exchange.ctdc import AGE_BANDS, age_band
 from palermo.exchange.models import CoreIndicatorCount, CoreIndicatorSubmission
 from palermo.exchange.reading import Table, UnreadableFile, read_table
@@ -149,54 +153,157 @@ def _scope(membership) -> int | None:
     return None if reach is Scope.ALL else membership.organisation_id
 
 
-def merged_counts(membership, by: tuple[str, ...] = ("sex",), grain: str = "year"
-                  ) -> list[dict]:
-    """Persons per period (year) × the dimensions *by*, from the case system (CaseFact:
-    distinct persons) and from submitted aggregates, with their total. A person with several
-    exploitation types counts under each (as in the CTM tables)."""
+MAX_WAY = 2  # published tables: persons per period by at most this many dimensions
+ALONE = ("citizenship",)  # published by itself only: crossed, nearly every count is small
+
+
+def _check_by(by: tuple[str, ...], *, published: bool = False) -> None:
     unknown = [d for d in by if d not in DIMENSIONS[1:]]
     if unknown:
         raise ValueError(f"unknown dimension(s) {unknown}; choose from {DIMENSIONS[1:]}")
+    if len(set(by)) != len(by):
+        raise ValueError(f"a dimension is named twice in {list(by)}")
+    if published and len(by) > MAX_WAY:
+        raise ValueError(f"published counts are by at most {MAX_WAY} dimensions at a time, "
+                         f"got {len(by)}: {list(by)}")
+    if published and len(by) > 1 and set(by) & set(ALONE):
+        raise ValueError(f"published counts are by {', '.join(ALONE)} alone, "
+                         f"not crossed with another dimension: {list(by)}")
+
+
+def _case_frame(facts) -> pd.DataFrame:
+    """One line per CaseFact row: person, period and the values of every dimension; a row
+    per exploitation type in ``exploitation_type`` (a list, exploded where counted)."""
+    frame = pd.DataFrame(list(facts.values_list(
+        "person_key", "year", "gender", "age", "exploitation_types", "citizenship")),
+        columns=["person_key", "year", "gender", "age", "kinds", "citizenship"])
+    bands = {age: age_band(None if pd.isna(age) else int(age)) or UNKNOWN
+             for age in frame["age"].unique()}
+    return pd.DataFrame({
+        "person_key": frame["person_key"], "period": frame["year"].astype(str),
+        "sex": frame["gender"].map(SEX_OF_GENDER).fillna(UNKNOWN),
+        "age_band": frame["age"].map(bands),
+        "citizenship": frame["citizenship"].fillna(""),
+        "exploitation_type": frame["kinds"].map(
+            lambda kinds: [k for k in kinds or [] if k != "DeclinedToAnswer"] or ["Unknown"]),
+    })
+
+
+def _persons(frame: pd.DataFrame, by: tuple[str, ...]) -> dict[tuple, int]:
+    """Distinct persons per (period, *values of by*); a person with several exploitation
+    types counts under each when *by* names that dimension."""
+    if frame.empty:
+        return {}
+    if "exploitation_type" in by:
+        frame = frame.explode("exploitation_type")
+    keys = ["period", *by]
+    sizes = frame[["person_key", *keys]].drop_duplicates().groupby(keys, sort=False).size()
+    return {key if isinstance(key, tuple) else (key,): int(n) for key, n in sizes.items()}
+
+
+def _counts(membership, bys: list[tuple[str, ...]], grain: str = "year"
+            ) -> dict[tuple[str, ...], tuple[dict[tuple, int], Counter]]:
+    """For each *by*: persons per (period, *values*) from the case system (distinct persons
+    in CaseFact) and from the submitted aggregates."""
     organisation = _scope(membership)
-    from_cases: dict[tuple, set] = {}
     facts = CaseFact.objects.all()
     if organisation is not None:
         facts = facts.filter(organisation_id=organisation)
-    for fact in facts.values("person_key", "year", "gender", "age", "exploitation_types",
-                             "citizenship").iterator():
-        values = {"period": str(fact["year"]), "sex": SEX_OF_GENDER.get(fact["gender"],
-                                                                           UNKNOWN),
-                  "age_band": age_band(fact["age"]) or UNKNOWN,
-                  "citizenship": fact["citizenship"] or ""}
-        kinds = [k for k in fact["exploitation_types"] or [] if k != "DeclinedToAnswer"] \
-            or ["Unknown"]
-        for kind in kinds if "exploitation_type" in by else [None]:
-            key = (values["period"], *(kind if d == "exploitation_type" else values[d]
-                                       for d in by))
-            from_cases.setdefault(key, set()).add(fact["person_key"])
-    submitted: Counter = Counter()
+    frame = _case_frame(facts)
+    submitted: dict[tuple[str, ...], Counter] = {by: Counter() for by in bys}
     counts = CoreIndicatorCount.objects.filter(current=True)
     if organisation is not None:
         counts = counts.filter(organisation_id=organisation)
     for row in counts.values(*DIMENSIONS, "persons"):
-        submitted[(_grain(row["period"], grain), *(row[d] for d in by))] += row["persons"]
-    keys = sorted(set(from_cases) | set(submitted))
+        for by in bys:
+            submitted[by][(_grain(row["period"], grain), *(row[d] for d in by))] += \
+                row["persons"]
+    return {by: (_persons(frame, by), submitted[by]) for by in bys}
+
+
+def merged_counts(membership, by: tuple[str, ...] = ("sex",), grain: str = "year"
+                  ) -> list[dict]:
+    """Persons per period (year) × the dimensions *by*, from the case system (CaseFact:
+    distinct persons) and from submitted aggregates, with their total — the real counts,
+    for headquarters tables. A person with several exploitation types counts under each (as
+    in the CTM tables)."""
+    by = tuple(by)
+    _check_by(by)
+    from_cases, submitted = _counts(membership, [by], grain)[by]
     return [{"period": key[0], **dict(zip(by, key[1:], strict=True)),
-             "case_system": len(from_cases.get(key, ())), "submitted": submitted.get(key, 0),
-             "total": len(from_cases.get(key, ())) + submitted.get(key, 0)} for key in keys]
+             "case_system": from_cases.get(key, 0), "submitted": submitted.get(key, 0),
+             "total": from_cases.get(key, 0) + submitted.get(key, 0)}
+            for key in sorted(set(from_cases) | set(submitted))]
 
 
-def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int = 10
+def _lattice() -> list[tuple[str, ...]]:
+    """Every table a reader may ask for: the total, each dimension, and each choice of up to
+    ``MAX_WAY`` dimensions not in ``ALONE``, in ``DIMENSIONS`` order."""
+    crossed = [d for d in DIMENSIONS[1:] if d not in ALONE]
+    return [(), *((d,) for d in DIMENSIONS[1:]),
+            *(by for size in range(2, MAX_WAY + 1) for by in combinations(crossed, size))]
+
+
+@lru_cache(maxsize=256)
+def _protected(frozen: tuple, threshold: int) -> dict:
+    """``protect_marginals`` of one period's tables, remembered by their counts (the same
+    counts always give the same result; read it, never change it)."""
+    return protect_marginals({dims: dict(counts) for dims, counts in frozen},
+                             threshold=threshold)
+
+
+def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int | None = None
                      ) -> list[dict]:
-    """:func:`merged_counts` as published: per period, counts 1..*threshold* hidden (None)
-    with complementary suppression against the period's total, which is published too."""
-    merged = merged_counts(membership, by)
+    """:func:`merged_counts` as published: persons per period by *by* (at most
+    ``MAX_WAY`` dimensions; those in ``ALONE`` only by themselves), with the period's total,
+    ``None`` where hidden.
+
+    Every table a reader may ask for (:func:`_lattice`: the total, by each dimension, by each
+    allowed pair) is protected as one set for each period
+    (``palermo.disclosure.protect_marginals``): counts from 1 to *threshold* are hidden, and
+    more, until none can be worked out from all of the tables together. So fetching the
+    counts by sex, then by sex and age band, gives nothing back that either hides.
+    *threshold*: the configured one (``PALERMO_SUPPRESSION_THRESHOLD``, default 10) unless
+    given."""
+    from palermo.analytics.publication import threshold as configured
+
+    threshold = configured() if threshold is None else threshold
+    by = tuple(by)
+    _check_by(by, published=True)
+    lattice = _lattice()
+    merged = _counts(membership, lattice)
+    periods: dict[str, dict] = {}
+    for dims, (from_cases, submitted) in merged.items():
+        for key in set(from_cases) | set(submitted):
+            table = periods.setdefault(key[0], {d: {} for d in lattice})[dims]
+            table[key[1:]] = from_cases.get(key, 0) + submitted.get(key, 0)
+    dims = tuple(d for d in DIMENSIONS[1:] if d in by)
+    place = [dims.index(d) for d in by]
     out = []
-    for period in sorted({r["period"] for r in merged}):
-        rows = [r for r in merged if r["period"] == period]
-        keyed = {tuple(r[d] for d in by): r["total"] for r in rows}
-        hidden = suppress_counts(keyed, sum(keyed.values()), threshold=threshold)
-        out += [{"period": period, **dict(zip(by, key, strict=True)), "persons": value}
-                for key, value in hidden.counts.items()]
-        out.append({"period": period, **dict.fromkeys(by, "total"), "persons": hidden.total})
+    for period in sorted(periods):
+        frozen = tuple((d, tuple(sorted(counts.items()))) for d, counts in
+                       periods[period].items())
+        shown = _protected(frozen, threshold)
+        if by:
+            rows = sorted((tuple(key[i] for i in place), value)
+                          for key, value in shown[dims].items())
+            out += [{"period": period, **dict(zip(by, key, strict=True)), "persons": value}
+                    for key, value in rows]
+        out.append({"period": period, **dict.fromkeys(by, "total"),
+                    "persons": shown[()].get((), 0)})
     return out
+
+
+def release_counts(membership, by: tuple[str, ...] = ("sex",), *, channel: str = "api"
+                   ) -> list[dict]:
+    """:func:`published_counts`, written to the release log (who, when, the dimensions,
+    the rows and the SHA-256 of the JSON sent) like every table that leaves Palermo."""
+    from palermo.analytics.publication import threshold
+    from palermo.analytics.releases import record_release
+
+    limit = threshold()
+    rows = published_counts(membership, by, limit)
+    record_release(content=json.dumps(rows, sort_keys=True), spec="core-indicators",
+                   channel=channel, membership=membership,
+                   parameters={"by": list(by), "threshold": limit}, row_count=len(rows))
+    return rows

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
+from palermo.analytics.models import Release
 from palermo.exchange import indicators
 from palermo.exchange.models import CoreIndicatorCount
+from tests.disclosure.test_marginals import recovered
 from tests.exchange.conftest import csv_bytes
 
 HEADER = "period,sex,age_band,exploitation_type,citizenship,persons"
@@ -61,3 +63,66 @@ def test_who_may_not_submit(cast, name):
 def test_who_may_not_read_merged_counts(cast, name):
     with pytest.raises(PermissionDenied):
         indicators.merged_counts(cast.membership(name))
+
+
+# A table by sex and age band suppressed on its own against the year's total hides the 5
+# women aged 24--26 and the 25 men of that band; the table by sex would then give the 5 back.
+TWO_BY_TWO = [("female", "18--20", 30), ("female", "24--26", 5), ("male", "18--20", 40),
+              ("male", "24--26", 25)]
+
+
+def _fetched(client, by: list[str]) -> list[dict]:
+    response = client.get("/api/exchange/core-indicators?" + "&".join(f"by={d}" for d in by))
+    assert response.status_code == 200, response.content
+    return [r for r in response.json() if r["period"] == "2024"]
+
+
+def test_counts_fetched_by_any_dimensions_give_no_hidden_count_back(cast, api_client):
+    indicators.submit_records(cast.emre, [
+        {"period": "2024", "sex": sex, "age_band": band, "exploitation_type": "ForcedLabour",
+         "citizenship": "UKR", "persons": persons} for sex, band, persons in TWO_BY_TWO])
+    client = api_client("chen")
+    by_sex, by_age = _fetched(client, ["sex"]), _fetched(client, ["age_band"])
+    crossed = _fetched(client, ["sex", "age_band"])
+    shown = {(): {(): by_sex[-1]["persons"]},
+             ("sex",): {(r["sex"],): r["persons"] for r in by_sex[:-1]},
+             ("age_band",): {(r["age_band"],): r["persons"] for r in by_age[:-1]},
+             ("sex", "age_band"): {(r["sex"], r["age_band"]): r["persons"] for r in crossed[:-1]}}
+    truth = {dims: {tuple(r[d] for d in dims): r["total"] for r in
+                    indicators.merged_counts(cast.chen, dims) if r["period"] == "2024"}
+             for dims in shown if dims}
+    truth[()] = {(): 100}
+    assert crossed[-1] == {"period": "2024", "sex": "total", "age_band": "total",
+                           "persons": 100}
+    assert shown[("sex", "age_band")][("female", "24--26")] is None
+    assert recovered(truth, shown, 10) == []
+    # The same request in the other order names the same counts.
+    reordered = _fetched(client, ["age_band", "sex"])
+    assert {(r["sex"], r["age_band"]): r["persons"] for r in reordered} == \
+        {(r["sex"], r["age_band"]): r["persons"] for r in crossed}
+
+
+def test_each_fetch_of_published_counts_is_a_release(cast, api_client):
+    _fetched(api_client("chen"), ["sex", "exploitation_type"])
+    release = Release.objects.get(spec="core-indicators")
+    assert release.user == cast.chen.user and release.channel == "api"
+    assert release.parameters == {"by": ["sex", "exploitation_type"], "threshold": 10}
+
+
+@pytest.mark.parametrize("query, named", [
+    ("by=sex&by=age_band&by=citizenship", "at most 2 dimensions"),
+    ("by=colour", "unknown dimension(s) ['colour']"),
+    ("by=sex&by=sex", "named twice"),
+    ("by=citizenship&by=sex", "by citizenship alone"),
+])
+def test_published_counts_refuse_other_dimensions_with_the_reason(api_client, query, named):
+    response = api_client("emre").get(f"/api/exchange/core-indicators?{query}")
+    assert response.status_code == 422 and named in response.json()["detail"]
+    assert not Release.objects.exists()
+
+
+@pytest.mark.parametrize("name, status", [("emre", 200), ("chen", 200), ("amina", 403),
+                                          ("fatima", 403), ("boris", 403), ("dana", 403),
+                                          ("root", 403)])
+def test_who_may_fetch_published_counts(api_client, name, status):
+    assert api_client(name).get("/api/exchange/core-indicators").status_code == status
