@@ -8,18 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from palermo.analytics import publication
 from palermo.analytics.engine import Filters
+from palermo.analytics.tables import GROUPINGS
 from palermo.cases.facts import DATA_SOURCES
 
 # CaseFact.client_category values (docs/privacy.md, the data dictionary).
 CLIENT_CATEGORIES = [("victim", _("Victim of trafficking")),
                      ("possible_victim", _("Possible victim of trafficking")),
                      ("other_migrant", _("Other migrant in need"))]
-# The column groupings offered. For readers without the real counts, these (with each
-# table's printed grouping) are the fixed table set (publication.fixed_groupings).
-GROUPINGS = [("", _("As printed")), ("all", _("All persons")),
-             ("origin_region", _("Region of origin")),
-             ("destination_region", _("Destination region")), ("year", _("Year")),
-             ("organisation", _("Organisation")), ("sex_age", _("Sex and age band"))]
 CONVENTIONS = [("", _("As printed")), ("ctm", _("CTM: % of known (multi-response: % of N)")),
                ("ctdc", _("CTDC: % of persons with information on the group"))]
 # The fields that choose whom a table counts: only for readers who see the real counts.

@@ -32,7 +32,7 @@ from palermo import config
 from palermo.analytics.audit import MISSING, OTHER, AuditBlock, AuditTable, Key, build
 from palermo.analytics.engine import Filters
 from palermo.analytics.specs import TableSpec, get_spec
-from palermo.analytics.tables import Table, build_grouped, build_tables, grouping
+from palermo.analytics.tables import GROUPINGS, Table, build_grouped, build_tables, grouping
 from palermo.core import access
 from palermo.core.access import Action, Scope
 from palermo.disclosure import suppress_table
@@ -309,7 +309,6 @@ def fixed_groupings(spec: TableSpec) -> list[tuple[str, ...]]:
     """The column groupings of *spec* that a reader without the real counts may get, in a
     fixed order, the ungrouped table first: those the filter form offers, and the printed
     grouping of every shipped table with the same rows (``rows_from``) and counting unit."""
-    from palermo.analytics.filtering import GROUPINGS
     from palermo.analytics.specs import shipped_specs
 
     names: list = [value for value, _label in GROUPINGS if value]

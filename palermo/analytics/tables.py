@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from palermo.analytics.engine import (
     Dimension,
@@ -37,6 +38,15 @@ from palermo.analytics.specs import (
     _Checker,
     column_dimensions,
 )
+
+# The column groupings offered. For readers without the real counts, these (with each
+# table's printed grouping) are the fixed table set (publication.fixed_groupings).
+GROUPINGS = [("", gettext_lazy("As printed")), ("all", gettext_lazy("All persons")),
+             ("origin_region", gettext_lazy("Region of origin")),
+             ("destination_region", gettext_lazy("Destination region")),
+             ("year", gettext_lazy("Year")), ("organisation", gettext_lazy("Organisation")),
+             ("sex_age", gettext_lazy("Sex and age band"))]
+
 
 
 def percent(n: int, denominator: int) -> float | None:

@@ -12,9 +12,9 @@ import random
 import pytest
 
 from palermo.analytics import publication
-from palermo.analytics.filtering import GROUPINGS, POPULATION_FIELDS
+from palermo.analytics.filtering import POPULATION_FIELDS
 from palermo.analytics.specs import get_spec
-from palermo.analytics.tables import build_table
+from palermo.analytics.tables import GROUPINGS, build_table
 from palermo.cases.models import CaseFact
 from tests.analytics.conftest import fact
 from tests.analytics.family_attack import attack, view_of_json, view_of_published

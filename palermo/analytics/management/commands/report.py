@@ -22,8 +22,8 @@ from django.core.management.base import BaseCommand, CommandError
 from palermo.analytics import publication
 from palermo.analytics.engine import Filters
 from palermo.analytics.exports import export_tables
-from palermo.analytics.filtering import GROUPINGS
 from palermo.analytics.specs import get_spec, shipped_specs
+from palermo.analytics.tables import GROUPINGS
 from palermo.cases.facts import DATA_SOURCES
 
 BY_TABLE = {"all": "ctm_full_sample", "origin_region": "ctm_regions_of_origin"}
