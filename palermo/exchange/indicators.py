@@ -22,6 +22,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from palermo.analytics import publication
+from palermo.analytics.releases import record_release
 from palermo.cases.facts import CaseFact
 from palermo.core import access
 from palermo.core.access import Action, Scope
@@ -172,8 +174,8 @@ def _check_by(by: tuple[str, ...], *, published: bool = False) -> None:
 
 
 def _case_frame(facts) -> pd.DataFrame:
-    """One line per CaseFact row: person, period and the values of every dimension; a row
-    per exploitation type in ``exploitation_type`` (a list, exploded where counted)."""
+    """One line per CaseFact row: person, period and the value of every dimension, the
+    exploitation types as a list (exploded by :func:`_persons` where they are counted)."""
     frame = pd.DataFrame(list(facts.values_list(
         "person_key", "year", "gender", "age", "exploitation_types", "citizenship")),
         columns=["person_key", "year", "gender", "age", "kinds", "citizenship"])
@@ -265,9 +267,7 @@ def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int 
     counts by sex, then by sex and age band, gives nothing back that either hides.
     *threshold*: the configured one (``PALERMO_SUPPRESSION_THRESHOLD``, default 10) unless
     given."""
-    from palermo.analytics.publication import threshold as configured
-
-    threshold = configured() if threshold is None else threshold
+    threshold = publication.threshold() if threshold is None else threshold
     by = tuple(by)
     _check_by(by, published=True)
     lattice = _lattice()
@@ -298,10 +298,7 @@ def release_counts(membership, by: tuple[str, ...] = ("sex",), *, channel: str =
                    ) -> list[dict]:
     """:func:`published_counts`, written to the release log (who, when, the dimensions,
     the rows and the SHA-256 of the JSON sent) like every table that leaves Palermo."""
-    from palermo.analytics.publication import threshold
-    from palermo.analytics.releases import record_release
-
-    limit = threshold()
+    limit = publication.threshold()
     rows = published_counts(membership, by, limit)
     record_release(content=json.dumps(rows, sort_keys=True), spec="core-indicators",
                    channel=channel, membership=membership,

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from palermo.analytics.models import Release
 from palermo.exchange import indicators
 from palermo.exchange.models import CoreIndicatorCount
-from tests.disclosure.test_marginals import recovered
+from tests.disclosure.marginal_attack import recovered
 from tests.exchange.conftest import csv_bytes
 
 HEADER = "period,sex,age_band,exploitation_type,citizenship,persons"
