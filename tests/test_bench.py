@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
+import sys
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError, call_command, load_command_class
 
 from palermo.cases.models import Person
 
@@ -61,8 +63,8 @@ def test_bench_data_times_kanonymity_synthesis_and_the_htcds_import(db, capsys):
 
 
 def test_bench_data_steps_can_be_added(db, monkeypatch):
-    from palermo.analytics import bench_data
-    from palermo.bench import Figure
+    from palermo_bench import data as bench_data
+    from palermo_bench.figures import Figure
 
     def extra(data):
         return [Figure("extra", 1.0, 2.0, "s", f"{data.n} rows")]
@@ -78,8 +80,8 @@ def test_bench_data_steps_can_be_added(db, monkeypatch):
 def test_bench_cases_seeds_encrypted_cases_with_history_and_facts(cast):
     from django.db import connection
 
-    from palermo import bench_cases
     from palermo.cases.models import Case, CaseFact
+    from palermo_bench import cases as bench_cases
 
     ids = bench_cases.seed(cast.amina, 30, batch=7)
     assert len(ids) == 30 and Case.objects.count() == 30
@@ -89,3 +91,37 @@ def test_bench_cases_seeds_encrypted_cases_with_history_and_facts(cast):
     with connection.cursor() as cursor:
         cursor.execute("SELECT given_name FROM cases_person")
         assert all(v.startswith("v1.") for (v,) in cursor.fetchall())
+
+
+def _bench_modules() -> list[str]:
+    return [m for m in sys.modules if m == "palermo_bench" or m.startswith(
+        ("palermo_bench.", "palermo.web.management.commands.bench"))]
+
+
+@pytest.fixture
+def without_duckdb(monkeypatch):
+    """The ``bench`` command as on an install without the bench extra: ``import duckdb``
+    fails, and the harness and the command shim are imported afresh (and forgotten after)."""
+    monkeypatch.setitem(sys.modules, "duckdb", None)  # None in sys.modules: the import fails
+    for name in _bench_modules():
+        monkeypatch.delitem(sys.modules, name)
+    yield type(load_command_class("palermo.web", "bench"))
+    for name in _bench_modules():
+        del sys.modules[name]  # then monkeypatch puts back the modules as they were
+
+
+def test_bench_without_the_extra_says_how_to_install_it(without_duckdb):
+    err = io.StringIO()
+    with pytest.raises(SystemExit) as stopped:
+        without_duckdb(stderr=err).run_from_argv(["palermo", "bench", "--n", "2000"])
+    assert stopped.value.code == 1
+    assert "missing: duckdb" in err.getvalue()
+    assert "Install it with: pip install -e '.[bench]'" in err.getvalue()
+    with pytest.raises(CommandError, match=r"pip install -e '\.\[bench\]'"):
+        call_command("bench")
+
+
+def test_bench_with_the_extra_is_the_harness_command():
+    from palermo_bench.command import Command
+
+    assert isinstance(load_command_class("palermo.web", "bench"), Command)

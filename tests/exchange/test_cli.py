@@ -50,8 +50,8 @@ def test_export_htcds_and_decrypt(cast, case_a, tmp_path, monkeypatch, capsys):
 
 
 def test_export_ctdc_kanon_writes_data_and_dictionary(cast, tmp_path, capsys):
-    from palermo.exchange.bench import as_csv, synthetic_rows
     from palermo.exchange.htcds import import_htcds
+    from palermo_bench.htcds_import import as_csv, synthetic_rows
 
     import_htcds(cast.fatima, as_csv(synthetic_rows(40, "fatima")), "s.csv")
     out = tmp_path / "ctdc.csv"

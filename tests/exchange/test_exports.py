@@ -12,9 +12,9 @@ from pycanon import anonymity
 from palermo.analytics.models import Release
 from palermo.core.models import AccessLog
 from palermo.exchange import ctdc, htcds_export
-from palermo.exchange.bench import as_csv, synthetic_rows
 from palermo.exchange.htcds import import_htcds
 from palermo.exchange.sealed import SealError, seal, unseal
+from palermo_bench.htcds_import import as_csv, synthetic_rows
 
 PASSPHRASE = "long enough passphrase"
 

@@ -12,9 +12,9 @@ from django.db import connection
 
 from palermo.cases.models import Case, CaseFact, Person
 from palermo.exchange import rowcheck
-from palermo.exchange.bench import as_csv, synthetic_rows
 from palermo.exchange.htcds import import_htcds
 from palermo.exchange.models import ImportBatch, QuarantinedRow
+from palermo_bench.htcds_import import as_csv, synthetic_rows
 from tests.exchange.conftest import assert_ciphertext_only, counts
 
 pytestmark = pytest.mark.skipif(

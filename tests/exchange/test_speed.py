@@ -1,6 +1,6 @@
 """The import rate, measured small (``palermo bench`` measures it large)."""
 
-from palermo.exchange.bench import measure_import
+from palermo_bench.htcds_import import measure_import
 
 
 def test_measure_import_reports_rates_against_executemany(cast, capsys):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 
@@ -116,8 +117,6 @@ def _duck(sql: str) -> str:
 def duckdb_counts(path: Path, specs: list[TableSpec]) -> dict:
     """DuckDB over the same exported facts: read_csv, then COUNT(DISTINCT person_key) per
     (column, category) with the same CASE coding as Palermo's SQL."""
-    import duckdb
-
     con = duckdb.connect()
     con.execute("CREATE TABLE f AS SELECT * FROM read_csv(?, header = true)", [str(path)])
     out = {}

@@ -15,9 +15,10 @@ import random
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
-from palermo.bench import Figure, load, page_figures, served, session_cookie
 from palermo.cases import facts
 from palermo.cases.models import Case, Person
+from palermo_bench.figures import Figure
+from palermo_bench.serving import load, page_figures, served, session_cookie
 
 KINDS = ["SexualExploitation", "ForcedLabour", "ForcedBegging", "ForcedMarriage"]
 MEANS = ["DebtBondage", "FalsePromises", "WithholdsDocuments", "PhysicalThreats"]

@@ -3,12 +3,13 @@
 The data suite builds N fact rows with numpy (realistic spreads: mostly women, ages around
 24, a few persons assisted twice, missing values and refusals) and inserts them with a bare
 ``executemany`` in chunks, so a million rows fit easily in memory. Then each **step** runs and
-returns :class:`palermo.bench.Figure` rows (Palermo's time and a baseline's on the same data).
+returns :class:`palermo_bench.figures.Figure` rows (Palermo's time and a baseline's on the same
+data).
 
 Adding a step (docs/benchmarks.md): write ``def my_step(data: BenchData) -> list[Figure]`` in
-a module ``palermo/<app>/bench_steps.py`` with ``STEPS = [my_step]``. :func:`collect_steps`
-finds it: this module's steps run first, then those of each app in ``INSTALLED_APPS`` order.
-Each step's peak memory is measured around it.
+a module ``palermo_bench/<app>_steps.py`` with ``STEPS = [my_step]`` and name the module in
+:data:`STEP_MODULES`. :func:`collect_steps` runs this module's steps first, then those of each
+module in that order. Each step's peak memory is measured around it.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from palermo.bench import Figure
 from palermo.cases.facts import CaseFact
+from palermo_bench import baselines
+from palermo_bench.figures import Figure
 
 CHUNK = 50_000
 
@@ -193,7 +195,6 @@ def ctm_tables(data: BenchData) -> list[Figure]:
     them: Regions of Origin protected together with every other grouping of the same rows,
     the fixed table set) vs the pandas route (CSV export + read_csv + crosstabs) and DuckDB
     over the same exported facts."""
-    from palermo.analytics import baselines
     from palermo.analytics.publication import publish_tables
     from palermo.analytics.specs import shipped_specs
 
@@ -226,23 +227,16 @@ def ctm_tables(data: BenchData) -> list[Figure]:
 
 
 STEPS: list[Step] = [ctm_tables]
+# The modules whose ``STEPS`` run after these, in this order (the HTCDS import, which adds
+# cases, runs last).
+STEP_MODULES = ["palermo_bench.exchange_steps"]
 
 
 def collect_steps() -> list[Step]:
-    """This module's steps, then ``STEPS`` of every ``palermo.<app>.bench_steps`` module."""
-    from django.conf import settings
-
+    """This module's steps, then ``STEPS`` of every module in :data:`STEP_MODULES`."""
     steps = list(STEPS)
-    for app in settings.INSTALLED_APPS:
-        if not app.startswith("palermo."):
-            continue
-        try:
-            module = importlib.import_module(f"{app}.bench_steps")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.bench_steps":
-                raise
-            continue
-        steps.extend(getattr(module, "STEPS", []))
+    for name in STEP_MODULES:
+        steps.extend(importlib.import_module(name).STEPS)
     return steps
 
 

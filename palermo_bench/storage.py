@@ -1,9 +1,8 @@
-"""``palermo bench``: Palermo's speed as ratios against baselines measured in the same run.
+"""``palermo bench storage``: persons stored, read and searched, and the persons page.
 
 Each measurement times Palermo's way and a bare baseline on the same data, on the same
 machine, one after the other, so the ratio says what Palermo's layers cost and not how fast
-the machine is. It runs on a scratch database in a temporary data directory, never on an
-install's data.
+the machine is.
 
 Measurements:
 
@@ -22,41 +21,14 @@ Measurements:
 from __future__ import annotations
 
 import datetime as dt
-import http.client
-import os
 import random
-import socket
-import statistics
-import subprocess
-import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 
 from django.db import connection, transaction
 
+from palermo_bench.figures import Figure, timed
+from palermo_bench.serving import load, page_figures, served, session_cookie
+
 SCRATCH = "bench_plain_person"
-
-
-@dataclass
-class Figure:
-    name: str
-    palermo: float
-    baseline: float
-    unit: str
-    note: str
-
-    @property
-    def ratio(self) -> float:
-        return self.palermo / self.baseline if self.baseline else float("inf")
-
-
-def _timed(work: Callable[[], object]) -> float:
-    start = time.perf_counter()
-    work()
-    return time.perf_counter() - start
 
 
 def _rows(n: int, seed: int = 7) -> list[dict]:
@@ -84,7 +56,7 @@ def _scratch_table(rows: list[dict]) -> float:
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(f"INSERT INTO {SCRATCH} VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
                                values)
-    return _timed(insert)
+    return timed(insert)
 
 
 def measure_storage(membership, n: int, searches: int) -> list[Figure]:
@@ -99,9 +71,9 @@ def measure_storage(membership, n: int, searches: int) -> list[Figure]:
         with transaction.atomic():
             for row in rows:
                 register_person(membership, **row)
-    palermo_write = _timed(register)
+    palermo_write = timed(register)
 
-    palermo_read = _timed(lambda: [(p.full_name, p.birth_date, p.phone, p.identity_number)
+    palermo_read = timed(lambda: [(p.full_name, p.birth_date, p.phone, p.identity_number)
                                    for p in Person.objects.all()])
 
     def plain_read():
@@ -110,17 +82,17 @@ def measure_storage(membership, n: int, searches: int) -> list[Figure]:
                            f"identity_number FROM {SCRATCH}")
             return [(f"{g} {f}", dt.date.fromisoformat(b), p, i)
                     for g, f, b, p, i in cursor.fetchall()]
-    baseline_read = _timed(plain_read)
+    baseline_read = timed(plain_read)
 
     wanted = [f"{r['given_name']} {r['family_name']}" for r in rows[:: max(1, n // searches)]]
-    palermo_search = _timed(lambda: [Person.objects.matching(w).first() for w in wanted])
+    palermo_search = timed(lambda: [Person.objects.matching(w).first() for w in wanted])
 
     def plain_search():
         with connection.cursor() as cursor:
             for w in wanted:
                 cursor.execute(f"SELECT id FROM {SCRATCH} WHERE full_name = %s", [w])
                 cursor.fetchone()
-    baseline_search = _timed(plain_search)
+    baseline_search = timed(plain_search)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE {SCRATCH}")
     per = 1000 * 1000 / n  # milliseconds per 1,000 persons
@@ -135,92 +107,6 @@ def measure_storage(membership, n: int, searches: int) -> list[Figure]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def load(port: int, paths: str | list[str], cookie: str, requests: int,
-         concurrency: int) -> list[float]:
-    """Latencies (ms) of *requests* GETs spread over *concurrency* keep-alive connections;
-    *paths* is one path or a list to cycle through (e.g. many case pages)."""
-    if isinstance(paths, str):
-        paths = [paths]
-    latencies: list[float] = []
-    errors: list[str] = []
-    lock = threading.Lock()
-    per_thread = max(1, requests // concurrency)
-
-    def worker(offset: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        mine = []
-        try:
-            for i in range(per_thread):
-                path = paths[(offset * per_thread + i) % len(paths)]
-                start = time.perf_counter()
-                conn.request("GET", path, headers={"Cookie": cookie})
-                response = conn.getresponse()
-                response.read()
-                if response.status != 200:
-                    raise RuntimeError(f"GET {path} answered {response.status}")
-                mine.append((time.perf_counter() - start) * 1000)
-        except (OSError, RuntimeError, http.client.HTTPException) as exc:
-            errors.append(str(exc))
-        finally:
-            conn.close()
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(n,)) for n in range(concurrency)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    if errors:
-        raise RuntimeError(f"load test failed: {errors[0]}")
-    return latencies
-
-
-def _percentile(values: list[float], p: float) -> float:
-    return statistics.quantiles(values, n=100)[int(p) - 1]
-
-
-def session_cookie(user) -> str:
-    """A signed-in session for *user*, as a Cookie header value."""
-    from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
-    session[SESSION_KEY] = str(user.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-    session.create()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
-
-
-@contextmanager
-def served(workers: int) -> Iterator[int]:
-    """gunicorn serving this install on a free local port, for the length of the block."""
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "palermo.wsgi:application", "--bind",
-         f"127.0.0.1:{port}", "--workers", str(workers), "--log-level", "warning"],
-        env=os.environ.copy())
-    try:
-        _wait(port)
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-
-
-def page_figures(name: str, page: list[float], floor: list[float], note: str) -> list[Figure]:
-    return [Figure(f"{name} p50", _percentile(page, 50), _percentile(floor, 50), "ms", note),
-            Figure(f"{name} p95", _percentile(page, 95), _percentile(floor, 95), "ms", note)]
-
-
 def measure_pages(user, requests: int, concurrency: int, workers: int) -> list[Figure]:
     """p50 / p95 of the persons page against /api/health, served by gunicorn."""
     cookie = session_cookie(user)
@@ -230,14 +116,3 @@ def measure_pages(user, requests: int, concurrency: int, workers: int) -> list[F
         floor = load(port, "/api/health", "", requests, concurrency)
     return page_figures("page", page, floor,
                         f"persons page vs /api/health, {concurrency} concurrent")
-
-
-def _wait(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not start on port {port}")

@@ -1,4 +1,4 @@
-"""``palermo bench`` steps of the exchange module: k-anonymisation and DP synthesis of the CTDC
+"""``palermo bench`` steps of the exchange app: k-anonymisation and DP synthesis of the CTDC
 release, and the HTCDS import against a bare ``executemany`` (see docs/benchmarks.md).
 
 The import runs last: it adds cases (and facts) for a scratch organisation.
@@ -10,11 +10,11 @@ import time
 
 import pandas as pd
 
-from palermo.bench import Figure
 from palermo.cases.facts import CaseFact
 from palermo.disclosure import synthesise
 from palermo.exchange import ctdc
-from palermo.exchange.bench import measure_import
+from palermo_bench.figures import Figure
+from palermo_bench.htcds_import import measure_import
 
 # pac-synth needs about 2.5 ms a record on the 27 CTDC columns (docs/disclosure.md): the
 # synthesis step works on a sample, the import on a slice; both say how large in the note.
