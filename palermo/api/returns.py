@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
@@ -125,15 +123,4 @@ def download_receipt(request, return_id: int, disbursement_id: int):
     """The receipt file, decrypted (404 when the payment has none). Every download is
     written to the access log."""
     item = _disbursement(request, return_id, disbursement_id)
-    return receipt_download(returns.open_receipt(request.membership, item,
-                                                 channel=AccessLog.Channel.API))
-
-
-def receipt_download(receipt: returns.Receipt | None) -> FileResponse:
-    """A decrypted receipt as a file download, never cached; 404 when there is none."""
-    if receipt is None:
-        raise Http404
-    response = FileResponse(io.BytesIO(receipt.content), as_attachment=True,
-                            filename=receipt.name, content_type=receipt.content_type)
-    response["Cache-Control"] = "no-store"
-    return response
+    return returns.receipt_download(request.membership, item, channel=AccessLog.Channel.API)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import io
 import mimetypes
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import FileResponse, Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -241,3 +243,17 @@ def open_receipt(membership: Membership, item: Disbursement, *,
     log_access(membership, item, action="receipt", channel=channel)
     content_type = mimetypes.guess_type(item.receipt_name)[0] or "application/octet-stream"
     return Receipt(item.receipt_name, content_type, receipt_content(item))
+
+
+def receipt_download(membership: Membership, item: Disbursement, *,
+                     channel: str) -> FileResponse:
+    """The receipt of *item* as a file download, decrypted and never cached, for the page and
+    the API alike (:func:`open_receipt`: the policy decides, the opening is logged). Raises
+    ``Http404`` when the payment has no receipt."""
+    receipt = open_receipt(membership, item, channel=channel)
+    if receipt is None:
+        raise Http404
+    response = FileResponse(io.BytesIO(receipt.content), as_attachment=True,
+                            filename=receipt.name, content_type=receipt.content_type)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from palermo.api.returns import receipt_download
 from palermo.cases import returns
 from palermo.cases.models import (
     Case,
@@ -286,8 +285,8 @@ def return_receipt(request, rid: int, did: int):
     replace the receipt of a payment."""
     item = _payment(request, rid, did)
     if request.method != "POST":
-        return receipt_download(returns.open_receipt(request.membership, item,
-                                                     channel=AccessLog.Channel.WEB))
+        return returns.receipt_download(request.membership, item,
+                                        channel=AccessLog.Channel.WEB)
     case, journey = _journey(request, rid)
     form = ReceiptForm(request.POST, request.FILES)
     saved, _item = submitted(request, form, lambda data: returns.attach_receipt(
