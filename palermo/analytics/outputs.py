@@ -1,4 +1,5 @@
-"""A published table as CSV, XLSX and an SVG chart (the HTML page renders the same rows).
+"""A published table as CSV, XLSX, an SVG chart and the printable HTML report (the page and
+``palermo report --format html`` render the same report; the table page the same rows).
 
 Every output carries the title, the filters, the notes and the source line; suppressed
 entries are the marker of ``publication.MARKER``. Files are built from :class:`Published`
@@ -10,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from palermo.analytics.publication import MARKER, Published
@@ -204,3 +206,23 @@ def svg_chart(published: Published) -> str | None:
     figure.savefig(out, format="svg")
     svg = out.getvalue()
     return svg[svg.index("<svg"):]
+
+
+def table_context(published: Published) -> dict:
+    """What the table template (``analytics/_table.html``) needs: headings with N, the
+    lines, the chart."""
+    table = published.table
+    return {"p": published, "spec": published.spec,
+            "headings": [column_heading(label, n)
+                         for label, n in zip(table.columns, published.column_n, strict=True)],
+            "lines": list(lines(published)), "filters_line": filters_line(published),
+            "show_n": "n" in published.spec.cells, "show_pct": "%" in published.spec.cells,
+            "chart": svg_chart(published)}
+
+
+def report_html(published: list[Published], *, back_url: str | None = None) -> str:
+    """The printable report of *published* as one standalone HTML document: the page (with a
+    link *back_url* to the tables, hidden in print) and ``palermo report --format html``."""
+    return render_to_string("analytics/print.html",
+                            {"results": [table_context(p) for p in published],
+                             "back_url": back_url})

@@ -15,6 +15,7 @@ import json
 import re
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from palermo.analytics.models import Release
@@ -91,6 +92,7 @@ def test_others_see_suppressed_tables(browser, mixed_facts, name, n):
     assert not small(html_counts(regions)) and "Total n" in regions
     printed = client.get("/reports/print/").content.decode()
     assert "@media print" in printed and "Regions of Origin" in printed
+    assert f'href="{reverse("web:analytics_index")}"' in printed  # the page links back
     assert not small(html_counts(printed))
 
 

@@ -84,6 +84,7 @@ def test_html_report_by_origin_region(mixed_facts, tmp_path):
     html = path.read_text(encoding="utf-8")
     assert "<h1>Statistics report</h1>" in html and "Regions of Origin" in html
     assert "Central Asia (N=" in html and "@media print" in html
+    assert "Back to the tables" not in html  # a file: no link into the application
     assert Release.objects.get().channel == "cli"
 
 

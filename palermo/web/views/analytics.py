@@ -6,12 +6,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
+from django.urls import reverse
 
 from palermo.analytics import publication
 from palermo.analytics.exports import export_tables
 from palermo.analytics.filtering import TableFilterForm, form_for
-from palermo.analytics.outputs import column_heading, filters_line, lines, svg_chart
+from palermo.analytics.outputs import report_html, table_context
 from palermo.analytics.specs import TableSpec, get_spec, shipped_specs
 
 
@@ -36,17 +36,6 @@ def _published(specs: list[TableSpec], form: TableFilterForm, scope_orgs):
                                       real_counts=form.real_counts, **options)
 
 
-def view_context(published: publication.Published) -> dict:
-    """What the table templates need: headings with N, the lines, the chart."""
-    table = published.table
-    return {"p": published, "spec": published.spec,
-            "headings": [column_heading(label, n)
-                         for label, n in zip(table.columns, published.column_n, strict=True)],
-            "lines": list(lines(published)), "filters_line": filters_line(published),
-            "show_n": "n" in published.spec.cells, "show_pct": "%" in published.spec.cells,
-            "chart": svg_chart(published)}
-
-
 @login_required
 def index(request):
     """The tables this member may open (403 for roles without statistics)."""
@@ -63,7 +52,7 @@ def table(request, key: str):
     form = _form(request, scope_orgs)
     published = _published([spec], form, scope_orgs)
     context = {"spec": spec, "form": form, "query": request.GET.urlencode(),
-               "result": view_context(published[0]) if published else None}
+               "result": table_context(published[0]) if published else None}
     template = "web/analytics/_result.html" if request.htmx else "web/analytics/table.html"
     return render(request, template, context)
 
@@ -96,12 +85,4 @@ def report(request, key: str | None = None):
     if published is None:
         return render(request, "web/analytics/table.html",
                       {"spec": specs[0], "form": form, "result": None}, status=400)
-    return render(request, "web/analytics/print.html",
-                  {"results": [view_context(p) for p in published]})
-
-
-def report_html(published: list[publication.Published]) -> str:
-    """The printable report as a standalone HTML document (``palermo report --format html``)."""
-    return render_to_string("web/analytics/print.html",
-                            {"results": [view_context(p) for p in published],
-                             "standalone": True})
+    return HttpResponse(report_html(published, back_url=reverse("web:analytics_index")))

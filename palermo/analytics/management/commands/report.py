@@ -22,6 +22,7 @@ from django.core.management.base import BaseCommand, CommandError
 from palermo.analytics import publication
 from palermo.analytics.engine import Filters
 from palermo.analytics.exports import export_tables
+from palermo.analytics.outputs import report_html
 from palermo.analytics.specs import get_spec, shipped_specs
 from palermo.analytics.tables import GROUPINGS
 from palermo.cases.facts import DATA_SOURCES
@@ -155,11 +156,7 @@ class Command(BaseCommand):
         published = publication.publish_tables(specs, filters, scope_orgs=scope_orgs,
                                                real_counts=real,
                                                convention=options["convention"], by=by)
-        html = None
-        if options["fmt"] == "html":
-            from palermo.web.views.analytics import report_html
-
-            html = report_html(published)
+        html = report_html(published) if options["fmt"] == "html" else None
         made = export_tables(published, options["fmt"], channel="cli", membership=membership,
                              html=html)
         out = Path(options["out"])
