@@ -140,11 +140,9 @@ def published_version(form: Form) -> FormVersion | None:
 def respond(token: str, answers: dict[str, Any], *,
             today: dt.date | None = None) -> Submission:
     """Answer a survey through an invitation token. The answers are checked by the form's
-    rules (:class:`~palermo.questionnaires.services.AnswersRefused` lists every problem);
+    rules (:class:`~palermo.questionnaires.engine.AnswersRefused` lists every problem);
     then, in one transaction, the invitation is marked answered and an anonymous response
     is stored. The two rows share nothing but the form."""
-    from palermo.questionnaires.services import AnswersRefused
-
     day = today or timezone.localdate()
     with transaction.atomic():
         invitation = invitation_for(token)
@@ -155,7 +153,7 @@ def respond(token: str, answers: dict[str, Any], *,
         version = published_version(invitation.form)
         state = engine.evaluate_form(version.definition, answers, today=day)
         if state.errors:
-            raise AnswersRefused(state.errors)
+            raise engine.AnswersRefused(state.errors)
         mark_answered(invitation.form_id, Q(pk=invitation.pk))
         return store_anonymous(version, invitation.organisation_id, state.values, day)
 
@@ -171,7 +169,8 @@ def store_anonymous(version: FormVersion, organisation_id: int | None,
 
 
 def on_submit(membership: Membership, submission: Submission) -> None:
-    """Called when a signed-in member submits a confidential response (services.submit):
+    """Called when a signed-in member submits a confidential response (``services.submit``,
+    which depends on this module; this module does not depend on it):
     their invitation to this form, if any, is marked answered — without any link."""
     mark_answered(submission.version.form_id, Q(invitee=membership.user))
 

@@ -21,6 +21,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from palermo.questionnaires import expressions
@@ -61,6 +62,14 @@ def choice_names_only(values: list[Any]) -> list[str]:
 
 class AnswerError(ValueError):
     """An answer that is not of the question's type."""
+
+
+class AnswersRefused(ValidationError):
+    """Answers that break the form's rules; ``problems`` maps question key → messages."""
+
+    def __init__(self, problems: dict[str, list[str]]):
+        self.problems = problems
+        super().__init__({key: messages for key, messages in problems.items()})
 
 
 # ------------------------------------------------------------------ answers

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 from palermo.core import access
 from palermo.core.access import Action, Scope
 from palermo.core.models import Membership, Organisation
-from palermo.questionnaires import engine
+from palermo.questionnaires import confidential, engine
+from palermo.questionnaires.engine import AnswersRefused
 from palermo.questionnaires.loader import FormProblem, FormRejected, LoadedForm, load_xlsform
 from palermo.questionnaires.models import (
     AnswerChange,
@@ -33,14 +34,6 @@ from palermo.questionnaires.models import (
     SubmissionStatus,
     VersionStatus,
 )
-
-
-class AnswersRefused(ValidationError):
-    """Answers that break the form's rules; ``problems`` maps question key → messages."""
-
-    def __init__(self, problems: dict[str, list[str]]):
-        self.problems = problems
-        super().__init__({key: messages for key, messages in problems.items()})
 
 
 # ------------------------------------------------------------------- forms
@@ -285,13 +278,7 @@ def _make_anonymous(membership: Membership, submission: Submission) -> None:
     submission.external_id = ""
     submission.language = ""  # a rare language could single a respondent out
     submission.organisation = membership.organisation
-    try:
-        from palermo.questionnaires import confidential
-    except ImportError:
-        return
-    hook = getattr(confidential, "on_submit", None)
-    if hook is not None:
-        hook(membership, submission)
+    confidential.on_submit(membership, submission)
 
 
 def _set(answers: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
