@@ -125,3 +125,11 @@ def test_bench_with_the_extra_is_the_harness_command():
     from palermo_bench.command import Command
 
     assert isinstance(load_command_class("palermo.web", "bench"), Command)
+
+
+def test_the_product_does_not_depend_on_duckdb():
+    """``pip install -e .`` brings no DuckDB: it is required by the bench extra only."""
+    from importlib.metadata import requires
+
+    duckdb = [r for r in requires("palermo") if r.split(">")[0].split(";")[0].strip() == "duckdb"]
+    assert duckdb and all('extra == "bench"' in r for r in duckdb)
