@@ -345,12 +345,14 @@ def parse_text(value, column: Column) -> str:
     holds."""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))  # spreadsheets turn numbers-as-text into floats
-    text = without_neutralising_quote(clean_text(value))
+    text = clean_text(value)
+    if text[:1] == "'":
+        text = without_neutralising_quote(text)
     if column.max_length and len(text) > column.max_length:
         raise CellError(_("At most %(n)d characters.") % {"n": column.max_length})
     if CONTROL.search(text):
         raise CellError(_("Holds control characters (invisible bytes that are not text)."))
-    if text in SPREADSHEET_ERRORS:
+    if text[:1] == "#" and text in SPREADSHEET_ERRORS:
         raise CellError(_("A spreadsheet error instead of a value: correct the formula in "
                           "the file."))
     return text
@@ -415,7 +417,8 @@ def read_row(number: int, values: list, header_map: HeaderMap, options: Options
             problems.append(Problem(number, header_map.written[position], reason,
                                     severity="warning" if column.soft else "error"))
             continue
-        if column.kind == "text" and looks_like_formula(cells[column.key]):
+        if column.kind == "text" and cells[column.key][:1] in "=@+-" \
+                and looks_like_formula(cells[column.key]):
             problems.append(Problem(number, header_map.written[position], _(
                 "Begins like a spreadsheet formula: imported as text (Palermo's exports "
                 "write it so that no spreadsheet program runs it)."), severity="warning"))
