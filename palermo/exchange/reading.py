@@ -29,10 +29,6 @@ HEADER_SCAN_ROWS = 6
 # An XLSX file is a ZIP archive: a few megabytes can unpack to gigabytes.
 MAX_UNPACKED = 2 * 1024**3
 SEPARATORS = ",;\t"
-# A multi-byte UTF-8 sequence: in a file that is not UTF-8 throughout, its presence means
-# part of the file is UTF-8 and part is not (Windows-1252 text does not hold these pairs).
-UTF8_SEQUENCE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}"
-                           rb"|[\xf0-\xf4][\x80-\xbf]{3}")
 FORMULA_ELEMENT = re.compile(rb"<(?:\w+:)?f[\s/>]")
 
 
@@ -144,9 +140,12 @@ def _decode(content: bytes) -> str:
         return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if UTF8_SEQUENCE.search(content):
-        lines = [n for n, line in enumerate(content.splitlines(), start=1)
-                 if not _utf8(line)]
+    lines = content.splitlines()
+    if any(not line.isascii() and _utf8(line) for line in lines):
+        # Some lines with accents are UTF-8, others are not: two encodings. (Line by line,
+        # not byte pair by byte pair: "Straße“" in Windows-1252 holds a pair that is valid
+        # UTF-8, but never a whole line of accented text.)
+        lines = [n for n, line in enumerate(lines, start=1) if not _utf8(line)]
         shown = ", ".join(map(str, lines[:10])) + (", …" if len(lines) > 10 else "")
         raise UnreadableFile(_(
             "The file mixes two encodings: line(s) %(lines)s are not UTF-8 while the rest "

@@ -26,6 +26,9 @@ EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year 
 # Smaller numbers are not read as Excel dates: 60 in a birth-date column is an age or a
 # slip, not 28 February 1900, and 2019 is a year, not 11 July 1905. 10000 is 1927-05-18.
 MIN_SERIAL = 10_000
+# In a header cell: a date, an international phone number, or a long run of digits (an
+# identity or phone number).
+DATA_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\+\s?\d|\d{5}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # What a spreadsheet shows instead of a value when a formula fails.
 SPREADSHEET_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
@@ -156,9 +159,9 @@ def header_score(row: list, columns: Iterable[Column]) -> int:
 def looks_like_data(header: str) -> bool:
     """Could this header cell be a value — a person's row taken for the header? Dates,
     numbers, phone and identity numbers, e-mail addresses and long text are never column
-    names."""
+    names (a header such as "Year 2024" or "Address line 2" is)."""
     text = str(header).strip()
-    return (len(text) > 60 or "@" in text or re.search(r"\d{3}", text) is not None
+    return (len(text) > 60 or "@" in text or DATA_LIKE.search(text) is not None
             or re.fullmatch(r"[\d\s./:+()-]+", text) is not None)
 
 

@@ -45,9 +45,16 @@ def test_unrecognised_headers_that_are_names_only_are_not_listed_either(cast):
 
 
 def test_real_unknown_columns_are_still_listed(cast):
-    report = import_htcds(cast.fatima, csv_bytes("prs_FirstName,Remarks", "Ana,x"), "p.csv",
-                          dry_run=True)
-    assert report.unknown_columns == ["Remarks"] and report.valid == 1
+    report = import_htcds(cast.fatima, csv_bytes("prs_FirstName,Remarks,Year 2024",
+                                                 "Ana,x,y"), "p.csv", dry_run=True)
+    assert report.unknown_columns == ["Remarks", "Year 2024"] and report.valid == 1
+
+
+@pytest.mark.parametrize("value", ["27/9/2003", "2003-09-27", "+999 555 0101", "ID-4471234",
+                                   "fatima@example.org", "45382", "x" * 61])
+def test_a_header_cell_that_is_a_value_means_no_header_row(cast, value):
+    report = import_htcds(cast.fatima, csv_bytes(f"prs_FirstName,{value}", "Ana,x"), "p.csv")
+    assert "no header row" in reasons(report) and value not in shown(report)
 
 
 def test_a_json_file_named_csv_is_refused_without_its_records(cast):
