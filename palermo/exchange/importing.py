@@ -203,11 +203,12 @@ def _begin(membership: Membership, content: bytes, filename: str, layout: Layout
     if table.rows and _label_row(table.rows[0][1], layout):
         labels_row = table.rows.pop(0)[1]
     header_map = resolve_headers(table.headers, layout.columns, labels_row)
-    if not header_map.columns or any(looks_like_data(h) for h in header_map.unknown):
+    values = any(looks_like_data(h) for h in header_map.unknown)
+    if values or not header_map.columns:
         # The first row may be a person's: none of it is repeated.
         expected = {"layout": layout.title,
                     "ex": ", ".join(c.key for c in layout.columns[:4])}
-        if any(looks_like_data(h) for h in header_map.unknown):
+        if values:
             reason = _("The file has no header row: its first row holds values, not the "
                        "column names of the %(layout)s (such as %(ex)s).") % expected
         else:
