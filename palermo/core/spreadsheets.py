@@ -132,12 +132,18 @@ def dicts_csv(rows: Iterable[Mapping[str, Any]], fieldnames: list[str]) -> str:
 
 def frame_csv(frame) -> str:
     """A pandas DataFrame as CSV text (no index), its text cells neutralised."""
-    text_columns = [c for c in frame.columns if frame[c].dtype == object
-                    or str(frame[c].dtype) in ("string", "str")]
-    if text_columns:
-        frame = frame.copy()
-        for name in text_columns:
-            frame[name] = frame[name].map(neutralise, na_action="ignore")
+    copied = False
+    for name in frame.columns:
+        column = frame[name]
+        if column.dtype != object and str(column.dtype) not in ("string", "str"):
+            continue  # numbers, dates: never changed
+        # Vectorised: a release has hundreds of thousands of rows. Non-text cells of an
+        # object column do not match (na=False).
+        risky = column.str.match(r"'*[=+\-@\t\r]", na=False)
+        if risky.any():
+            if not copied:
+                frame, copied = frame.copy(), True
+            frame.loc[risky, name] = QUOTE + column[risky]
     return frame.to_csv(index=False)
 
 
