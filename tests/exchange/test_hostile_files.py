@@ -14,7 +14,8 @@ from palermo.core import crypto
 from palermo.exchange.htcds import import_htcds
 from palermo.exchange.template import import_cases
 from tests.exchange.conftest import counts, csv_bytes
-from tests.exchange.corpus import Book, xlsx_book
+from tests.exchange.corpus import xlsx_book
+from tests.exchange.xlsx_parts import Book
 
 HEADER = "prs_FirstName,prs_SecondName,prs_Birthdate,prs_MobilePhone,prs_IdentityNumber"
 
