@@ -8,13 +8,13 @@ tables only, so nothing that disclosure control hid can reach them.
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from palermo.analytics.publication import MARKER, Published
+from palermo.core import spreadsheets
 
 
 def column_heading(label: str, n: int | None) -> str:
@@ -64,7 +64,7 @@ def to_csv(tables: list[Published]) -> str:
     """The tables as CSV: a title line, two header lines, the rows, the notes and the source.
     Counts and percentages are plain numbers; suppressed entries are the marker."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheets.csv_writer(out)
     for i, published in enumerate(tables):
         if i:
             writer.writerow([])
@@ -100,11 +100,10 @@ def to_csv(tables: list[Published]) -> str:
 def to_xlsx(tables: list[Published]) -> bytes:
     """One sheet per table: title, filters, headers, rows, notes and source line; counts are
     numbers, percentages numbers shown with one decimal."""
-    from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    book = Workbook()
+    book = spreadsheets.Workbook()
     book.remove(book.active)
     bold = Font(bold=True)
     for published in tables:
@@ -151,9 +150,7 @@ def to_xlsx(tables: list[Published]) -> bytes:
         for c in range(2, 2 + width * len(table.columns)):
             sheet.column_dimensions[get_column_letter(c)].width = 11
         sheet.freeze_panes = "B5"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def _sheet_name(title: str, taken: list[str]) -> str:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import binascii
 import contextvars
+import csv
 import hashlib
 import hmac
 import os
@@ -32,6 +33,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -218,12 +220,27 @@ def _aead(key: bytes) -> AESGCM:
 
 
 def normalise(value: str) -> str:
-    """Case-folded, accents stripped, whitespace collapsed: 'Ámína  Bello' → 'amina bello'."""
-    if value.isascii():  # nothing to decompose; ASCII case-folding is lower()
+    """Case-folded, accents stripped, whitespace collapsed, and letters that look like an
+    ASCII letter written as that letter: 'Ámína  Bello' → 'amina bello', and 'Aleхander'
+    with a Cyrillic х → 'alexander' (the Unicode confusables data, ``data/confusables.csv``).
+    Changing this changes every blind-index digest: it goes with a data migration that
+    recomputes them (``cases/migrations/0009_confusable_blind_index.py``)."""
+    if value.isascii():  # nothing to decompose or to map; ASCII case-folding is lower()
         return " ".join(value.lower().split())
     decomposed = unicodedata.normalize("NFKD", value)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.casefold().split())
+    # Case-folded first, then mapped: so 'ВАНЯ' and 'Ваня' stay the same name (mapping the
+    # capitals first would turn Н into h and leave н as it is).
+    return " ".join(stripped.casefold().translate(_confusables()).split())
+
+
+@lru_cache(maxsize=1)
+def _confusables() -> dict[int, str]:
+    """Code point -> the (lower-case) ASCII letter it looks like (``data/confusables.csv``,
+    built by ``tools/build_confusables.py``)."""
+    path = Path(__file__).parent / "data" / "confusables.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return {ord(row["character"]): row["ascii"].lower() for row in csv.DictReader(handle)}
 
 
 # -- the keyring in force --------------------------------------------------------------------

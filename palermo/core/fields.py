@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from functools import partial
 
 from django import forms
+from django.core import validators
 from django.core.exceptions import FieldError, ValidationError
 from django.db import models
 
@@ -64,7 +65,14 @@ class EncryptedMixin:
 
 
 class EncryptedTextField(EncryptedMixin, models.TextField):
-    """Free text (a name, a phone number, an address) encrypted at rest."""
+    """Free text (a name, a phone number, an address) encrypted at rest. A ``max_length`` is
+    checked like a CharField's (the database sees ciphertext, which has no useful length);
+    forms, the API and imports read their limit from it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.max_length is not None:
+            self.validators.append(validators.MaxLengthValidator(self.max_length))
 
     def formfield(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput)

@@ -12,8 +12,6 @@ suppressed.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -23,7 +21,7 @@ import yaml
 from django.db import transaction
 
 from palermo.cases.facts import CaseFact
-from palermo.core import access
+from palermo.core import access, spreadsheets
 from palermo.core.access import Action, Scope
 from palermo.core.reference_data import read_countries
 from palermo.disclosure import (
@@ -195,7 +193,7 @@ class CtdcRelease:
     notes: list[str] = field(default_factory=list)
 
     def csv(self) -> bytes:
-        return self.data.to_csv(index=False).encode("utf-8")
+        return spreadsheets.frame_csv(self.data).encode("utf-8")
 
 
 def _frame_for_kanon(real: pd.DataFrame) -> pd.DataFrame:
@@ -286,12 +284,8 @@ def data_dictionary() -> list[dict[str, str]]:
 
 
 def dictionary_csv() -> bytes:
-    out = io.StringIO()
     lines = data_dictionary()
-    writer = csv.DictWriter(out, fieldnames=list(lines[0]))
-    writer.writeheader()
-    writer.writerows(lines)
-    return out.getvalue().encode("utf-8")
+    return spreadsheets.dicts_csv(lines, list(lines[0])).encode("utf-8")
 
 
 def _kanon_report(parameters: dict) -> list[str]:

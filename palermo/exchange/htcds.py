@@ -122,10 +122,13 @@ def columns() -> tuple[Column, ...]:
         elif name in COMBINED:
             target, kind = COMBINED[name]
             options = column("x", target).options if kind == "codes" else ()
+            field = model_field(target)
+            # Each part of a combined field may be as long as the field (the joined address
+            # is checked against it again by the model).
             col = Column(key=name, target=target, kind=kind, label=labels[name],
                          aliases=aliases, options=options,
-                         identifying=bool(getattr(model_field(target), "encrypted",
-                                                  False)), max_length=200)
+                         identifying=bool(getattr(field, "encrypted", False)),
+                         max_length=getattr(field, "max_length", None) or 200)
         else:
             col = Column(key=name, target="", kind="unused", label=labels[name],
                          aliases=aliases)

@@ -9,14 +9,11 @@ reads the HTCDS spreadsheet.
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db import transaction
 from django.utils import timezone
 
 from palermo.cases.models import Case
-from palermo.core import access
+from palermo.core import access, spreadsheets
 from palermo.core.access import Action
 from palermo.core.models import AccessLog, Membership
 from palermo.exchange.models import ImportBatch
@@ -95,27 +92,6 @@ def rows(membership: Membership) -> tuple[list[str], list[list], list[Case]]:
     return list(COLUMNS), [[read(case) for read in COLUMNS.values()] for case in cases], cases
 
 
-def _csv(header: list[str], data: list[list]) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows(data)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def _xlsx(header: list[str], data: list[list]) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet("HTCDS")
-    sheet.append(header)
-    for row in data:
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @transaction.atomic
 def export_htcds(membership: Membership, passphrase: str, *, fmt: str = "csv",
                  channel: str = AccessLog.Channel.EXPORT) -> tuple[str, bytes, int]:
@@ -128,7 +104,9 @@ def export_htcds(membership: Membership, passphrase: str, *, fmt: str = "csv",
         raise PermissionDenied
     check_passphrase(passphrase)
     header, data, cases = rows(membership)
-    content = _xlsx(header, data) if fmt == "xlsx" else _csv(header, data)
+    # Through the one writer: a value beginning like a formula leaves as inert text.
+    content = (spreadsheets.xlsx_bytes([("HTCDS", [header, *data])]) if fmt == "xlsx"
+               else spreadsheets.csv_bytes([header, *data]))
     name = f"htcds-{membership.organisation_id}-{timezone.localdate():%Y%m%d}.{fmt}"
     AccessLog.objects.bulk_create([
         AccessLog(user=membership.user, organisation=membership.organisation,

@@ -44,6 +44,7 @@ from palermo.exchange.validation import (
     Options,
     Problem,
     header_score,
+    looks_like_data,
     missing_required,
     normalise_header,
     resolve_headers,
@@ -202,28 +203,43 @@ def _begin(membership: Membership, content: bytes, filename: str, layout: Layout
     if table.rows and _label_row(table.rows[0][1], layout):
         labels_row = table.rows.pop(0)[1]
     header_map = resolve_headers(table.headers, layout.columns, labels_row)
+    values = any(looks_like_data(h) for h in header_map.unknown)
+    if values or not header_map.columns:
+        # The first row may be a person's: none of it is repeated.
+        expected = {"layout": layout.title,
+                    "ex": ", ".join(c.key for c in layout.columns[:4])}
+        if values:
+            reason = _("The file has no header row: its first row holds values, not the "
+                       "column names of the %(layout)s (such as %(ex)s).") % expected
+        else:
+            reason = _("No column of the %(layout)s was recognised (expected headers such "
+                       "as %(ex)s).") % expected
+        report.problems.append(Problem(FILE, _("(header)"), reason))
+        return Checked(report, [], {}), None, []
     report.unknown_columns = header_map.unknown
     report.unused_columns = [header_map.written[p] for p, c in header_map.columns.items()
                              if c.kind == "unused"]
     for text in header_map.repeated:
         report.problems.append(Problem(FILE, text, _("The column appears twice.")))
-    if not header_map.columns:
-        report.problems.append(Problem(FILE, _("(header)"), _(
-            "No column of the %(layout)s was recognised (expected headers such as %(ex)s).")
-            % {"layout": layout.title, "ex": ", ".join(c.key for c in layout.columns[:4])}))
-        return Checked(report, [], {}), None, []
     for key in missing_required(header_map, layout.columns):
         report.problems.append(Problem(FILE, key, _("This required column is missing.")))
     job = rowcheck.Job(membership, layout, header_map,
                        {c.key: header_map.written[p] for p, c in header_map.columns.items()},
                        Options(date_order=date_order, users=_users(membership)))
     filled = [p for p, c in header_map.columns.items() if c.kind != "unused"]
-    rows = [(number, values) for number, values in table.rows
-            if any(p < len(values) and values[p] not in (None, "") for p in filled)]
+    rows = [(number, values) for number, values in table.rows if number in table.problems
+            or any(p < len(values) and values[p] not in (None, "") for p in filled)]
     report.rows = len(rows)  # empty rows are skipped (the HTCDS template numbers 1,000)
     if report.rows == 0 and not report.errors:
         report.problems.append(Problem(FILE, _("(file)"), _("The file has no data rows.")))
-    return Checked(report, [], dict(rows), header_map), job, rows
+    # Rows the reader could not trust (cut off, separated otherwise …) are errors as they
+    # are, not checked cell by cell.
+    report.problems += [Problem(number, _("(row)"), reason)
+                        for number, reason in sorted(table.problems.items())]
+    report.problems += [Problem(number, _("(row)"), reason, severity="warning")
+                        for number, reason in sorted(table.remarks.items())]
+    return (Checked(report, [], dict(rows), header_map), job,
+            [row for row in rows if row[0] not in table.problems])
 
 
 def _chunks(membership: Membership, report: ImportReport, job: rowcheck.Job, rows: list,

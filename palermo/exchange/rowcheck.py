@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models.base import ModelState
+from django.utils.translation import gettext as _
 
 from palermo.cases import casework, services
 from palermo.cases.writing import preseal
@@ -95,7 +96,8 @@ def _map(job: Job, chunks: list, workers: int):
     context = multiprocessing.get_context("fork")
     claims, results = context.Value("i", 1), context.Queue()
     _job, _chunks = job, chunks
-    processes = [context.Process(target=_work, args=(claims, results), daemon=True)
+    processes = [context.Process(target=_work, args=(claims, results, os.getpid()),
+                                 daemon=True)
                  for _ in range(workers)]
     try:
         for process in processes:
@@ -152,8 +154,38 @@ class _NeedsDatabase(Exception):
     pass
 
 
-def _work(claims, results) -> None:
+def exit_with_parent(parent: int) -> None:
+    """Make this (forked) process end when the process *parent* ends, however it ends —
+    ``kill -9`` included, which runs no clean-up in the parent. On Linux the kernel sends
+    SIGKILL (``PR_SET_PDEATHSIG``); elsewhere, and in case the parent died before that was
+    set, a thread looks every half second whether the parent is still there."""
+    import signal
+    import threading
+    import time
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the thread below does it
+        pass
+
+    def watch() -> None:
+        while True:
+            if os.getppid() != parent:
+                os._exit(1)
+            time.sleep(0.5)
+
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=watch, daemon=True, name="exit-with-parent").start()
+
+
+def _work(claims, results, parent: int) -> None:
     """A worker process: check chunks until none is left, sending each result back."""
+    exit_with_parent(parent)
+
     def refuse(*_args, **_kwargs):
         raise _NeedsDatabase("import workers do not use the database (the connection they "
                              "inherited belongs to the importing process)")
@@ -261,10 +293,19 @@ def model_checks(membership, records: list, layout, written: dict[str, str]) -> 
         for position, fields in errors.items():
             for name, messages in fields.items():
                 header = header_for(f"{kind}.{name}", layout, written)
-                problems += [Problem(records[position].row, header, str(m)) for m in messages]
+                value = getattr(records[position], kind).get(name)
+                problems += [Problem(records[position].row, header, _withheld(str(m), value))
+                             for m in messages]
     for record, person, case in zip(records, persons, cases, strict=True):
         record.prepared = (person, case)
     return problems
+
+
+def _withheld(message: str, value) -> str:
+    # A model rule's message may quote the value ("Not an allowed value: …"): never a cell.
+    if value in (None, "", []) or str(value) not in message:
+        return message
+    return message.replace(str(value), _("(value withheld)"))
 
 
 def header_for(target: str, layout, written: dict[str, str]) -> str:

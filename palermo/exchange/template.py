@@ -11,14 +11,13 @@ second sheet (XLSX) describing every column; ``docs/import.md`` is written from
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
 from palermo.cases.facts import FACT_FIELDS
 from palermo.cases.models import Case, DataSource, Person
+from palermo.core import spreadsheets
 from palermo.exchange.fields import column
 from palermo.exchange.importing import Layout, Record, run
 from palermo.exchange.validation import Column, Problem
@@ -137,18 +136,15 @@ def describe() -> list[dict[str, str]]:
 def template_csv() -> bytes:
     """The empty template as CSV (header row only), UTF-8 with a byte-order mark so that
     spreadsheet programs read accents correctly."""
-    out = io.StringIO()
-    csv.writer(out).writerow([c.key for c in columns()])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return spreadsheets.csv_bytes([[c.key for c in columns()]])
 
 
 def template_xlsx() -> bytes:
     """The empty template as XLSX: sheet "cases" (the header row) and sheet "columns" (what
     each column takes)."""
-    import openpyxl
     from openpyxl.styles import Font
 
-    book = openpyxl.Workbook()
+    book = spreadsheets.Workbook()
     sheet = book.active
     sheet.title = "cases"
     sheet.append([c.key for c in columns()])
@@ -159,9 +155,7 @@ def template_xlsx() -> bytes:
     guide.append(list(lines[0]))
     for line in lines:
         guide.append(list(line.values()))
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return book.to_bytes()
 
 
 def markdown_table() -> str:

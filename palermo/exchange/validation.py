@@ -19,8 +19,20 @@ from functools import lru_cache
 from django.utils.translation import gettext as _
 
 from palermo.core.reference_data import read_countries
+from palermo.core.spreadsheets import looks_like_formula, without_neutralising_quote
+from palermo.exchange.reading import UncomputedFormula
 
 EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's leap-year bug included)
+# Smaller numbers are not read as Excel dates: 60 in a birth-date column is an age or a
+# slip, not 28 February 1900, and 2019 is a year, not 11 July 1905. 10000 is 1927-05-18.
+MIN_SERIAL = 10_000
+# In a header cell: a date, an international phone number, or a long run of digits (an
+# identity or phone number).
+DATA_LIKE = re.compile(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\+\s?\d|\d{5}")
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# What a spreadsheet shows instead of a value when a formula fails.
+SPREADSHEET_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                      "#GETTING_DATA", "#SPILL!", "#CALC!"}
 MULTI_SEPARATORS = re.compile(r"[;,|\n]")
 DATE_ORDERS = ("dmy", "mdy")
 YES = {"yes", "y", "true", "1", "x", "oui"}
@@ -76,7 +88,8 @@ class Options:
 
 
 class CellError(ValueError):
-    """A cell that cannot be read; the message is the reason."""
+    """A cell that cannot be read; the message is the reason — never the value itself: a
+    value in the wrong column, or a row the reader split wrongly, may be a name."""
 
 
 def normalise_header(text) -> str:
@@ -143,6 +156,15 @@ def header_score(row: list, columns: Iterable[Column]) -> int:
     return sum(2 if v in keys else 1 if v in aliases else 0 for v in found)
 
 
+def looks_like_data(header: str) -> bool:
+    """Could this header cell be a value — a person's row taken for the header? Dates,
+    numbers, phone and identity numbers, e-mail addresses and long text are never column
+    names (a header such as "Year 2024" or "Address line 2" is)."""
+    text = str(header).strip()
+    return (len(text) > 60 or "@" in text or DATA_LIKE.search(text) is not None
+            or re.fullmatch(r"[\d\s./:+()-]+", text) is not None)
+
+
 # -- cells ----------------------------------------------------------------------------------
 
 def blank(value) -> bool:
@@ -164,12 +186,14 @@ def parse_date(value, options: Options) -> dt.date:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return _serial(value)
     text = clean_text(value)
-    if re.fullmatch(r"\d{1,5}(\.0+)?", text):
+    if re.fullmatch(r"\d{1,7}(\.0+)?", text):
         return _serial(float(text))
     if re.fullmatch(r"\d{8}", text):
         text = f"{text[:4]}-{text[4:6]}-{text[6:]}"
-    iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ][\d:.]+Z?)?", text)
+    iso = re.fullmatch(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ](.+))?", text)
     if iso:
+        if iso[4] is not None:
+            _check_time(iso[4])
         return _date(int(iso[1]), int(iso[2]), int(iso[3]))
     parts = re.fullmatch(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{2,4})", text)
     if parts:
@@ -198,9 +222,19 @@ def _date(year: int, month: int, day: int) -> dt.date:
         raise CellError(_("No such day in the calendar.")) from exc
 
 
+def _check_time(text: str) -> None:
+    """The time after a date (``10:30``, ``10:30:00.5Z``, ``10:30+01:00``) must be a time of
+    day: ``25:00`` is not."""
+    try:
+        dt.time.fromisoformat(text)
+    except ValueError as exc:
+        raise CellError(_("Not a date: the time after it is not a time of day.")) from exc
+
+
 def _serial(number: float) -> dt.date:
-    if not 1 <= number < 2958466:
-        raise CellError(_("Not a date (use YYYY-MM-DD)."))
+    if number != number or not MIN_SERIAL <= number < 2958466:  # NaN, or out of range
+        raise CellError(_("A number is not a date here (an Excel date number has five "
+                          "digits): write the date as YYYY-MM-DD."))
     return EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
@@ -235,8 +269,7 @@ def parse_country(value) -> str:
     """ISO 3166 alpha-3 from an alpha-3 or alpha-2 code or the English short name."""
     code = _country_lookup().get(key_of(value))
     if code is None:
-        raise CellError(_("Unknown country “%(value)s” (use an ISO 3166 code).")
-                        % {"value": clean_text(value)[:40]})
+        raise CellError(_("Unknown country (use an ISO 3166 code or the English name)."))
     return code
 
 
@@ -263,9 +296,8 @@ def parse_choice(value, column: Column) -> str:
         lookup = _lookups[column.options] = _option_lookup(column.options)
     found = lookup.get(key_of(value))
     if found is None:
-        raise CellError(_("“%(value)s” is not one of the allowed values (%(allowed)s).")
-                        % {"value": clean_text(value)[:60],
-                           "allowed": _allowed_text(column.options)})
+        raise CellError(_("The value is not one of the allowed values (%(allowed)s).")
+                        % {"allowed": _allowed_text(column.options)})
     return found
 
 
@@ -309,14 +341,33 @@ def parse_cell(value, column: Column, options: Options):
     return _parse_cell(value, column, options)
 
 
+def parse_text(value, column: Column) -> str:
+    """Text as written. A quote that an export put in front of a formula-like value
+    (``'=x``, ``'+999 1234``) is taken off again; an error a spreadsheet shows instead of a
+    value (``#REF!``) is refused; the column's length limit (that of its model field)
+    holds."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # spreadsheets turn numbers-as-text into floats
+    text = clean_text(value)
+    if text[:1] == "'":
+        text = without_neutralising_quote(text)
+    if column.max_length and len(text) > column.max_length:
+        raise CellError(_("At most %(n)d characters.") % {"n": column.max_length})
+    if CONTROL.search(text):
+        raise CellError(_("Holds control characters (invisible bytes that are not text)."))
+    if text[:1] == "#" and text in SPREADSHEET_ERRORS:
+        raise CellError(_("A spreadsheet error instead of a value: correct the formula in "
+                          "the file."))
+    return text
+
+
 def _parse_cell(value, column: Column, options: Options):
+    if isinstance(value, UncomputedFormula):
+        raise CellError(_("A formula whose result the file does not hold: open the file in "
+                          "a spreadsheet program and save it, or paste the values."))
     kind = column.kind
     if kind == "text":
-        text = clean_text(value) if not isinstance(value, float) or not value.is_integer() \
-            else str(int(value))  # spreadsheets turn numbers-as-text into floats
-        if column.max_length and len(text) > column.max_length:
-            raise CellError(_("At most %(n)d characters.") % {"n": column.max_length})
-        return text
+        return parse_text(value, column)
     if kind == "date":
         day = parse_date(value, options)
         if column.past_only and day > options.today:
@@ -343,8 +394,7 @@ def _parse_cell(value, column: Column, options: Options):
     if kind == "user":
         user_id = options.users.get(clean_text(value).casefold())
         if user_id is None:
-            raise CellError(_("“%(value)s” is not the user name of an active member of the "
-                              "organisation.") % {"value": clean_text(value)[:60]})
+            raise CellError(_("Not the user name of an active member of the organisation."))
         return user_id
     if kind == "unused":
         return clean_text(value)
@@ -365,23 +415,22 @@ def read_row(number: int, values: list, header_map: HeaderMap, options: Options
             cells[column.key] = parse_cell(value, column, options)
         except CellError as exc:
             reason = str(exc)
-            if column.identifying:
-                reason = _hide_value(reason)
             if column.soft:
                 reason += " " + _("Left out.")
             problems.append(Problem(number, header_map.written[position], reason,
                                     severity="warning" if column.soft else "error"))
+            continue
+        if column.kind == "text" and cells[column.key][:1] in "=@+-" \
+                and looks_like_formula(cells[column.key]):
+            problems.append(Problem(number, header_map.written[position], _(
+                "Begins like a spreadsheet formula: imported as text (Palermo's exports "
+                "write it so that no spreadsheet program runs it)."), severity="warning"))
     for position, column in header_map.columns.items():
         if column.required and column.key not in cells and not any(
                 p.field == header_map.written[position] for p in problems):
             problems.append(Problem(number, header_map.written[position],
                                     _("A value is required.")))
     return cells, problems
-
-
-def _hide_value(reason: str) -> str:
-    # Identity values (a birth date, a phone number) never appear in a report or a log.
-    return re.sub(r"“[^”]*”", "(value withheld)", reason)
 
 
 def missing_required(header_map: HeaderMap, columns: Iterable[Column]) -> list[str]:

@@ -28,7 +28,6 @@ Responses about a case (interviews) never appear here.
 
 from __future__ import annotations
 
-import io
 import statistics
 from dataclasses import dataclass, field
 from typing import Any
@@ -38,7 +37,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from palermo.core import access
+from palermo.core import access, spreadsheets
 from palermo.core.access import Action
 from palermo.core.models import Membership
 from palermo.disclosure.suppression import suppress_counts, suppress_table
@@ -339,12 +338,11 @@ def _hidden_summaries(counts: dict[str, int], threshold: int) -> set[str]:
 def to_xlsx(results: Results) -> bytes:
     """The results as an XLSX workbook: counts as numbers, hidden counts as empty cells
     marked in the next column's note, and a sheet saying how they were protected."""
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
     bold = Font(bold=True)
     hidden = _("< %(n)d") % {"n": results.threshold}
-    wb = Workbook()
+    wb = spreadsheets.Workbook()
     about = wb.active
     about.title = _("About")
     for row in ([_("Form"), results.form.title], [_("Form id"), results.form.name],
@@ -381,6 +379,4 @@ def to_xlsx(results: Results) -> bytes:
                 for title, attribute in ((_("Mean"), "mean"), (_("Median"), "median")):
                     sheet.append([title, *[hidden if s is None else getattr(s, attribute)
                                            for s in q.summaries]])
-    raw = io.BytesIO()
-    wb.save(raw)
-    return raw.getvalue()
+    return wb.to_bytes()

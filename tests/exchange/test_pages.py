@@ -23,7 +23,8 @@ def test_supervisor_checks_then_confirms_an_import(browser):
     checked = client.post(reverse("web:exchange_import"),
                           {"layout": "htcds", "file": _upload()})
     assert checked.status_code == 200
-    assert b"Sometimes" in checked.content and b"prs_Gender" in checked.content
+    assert b"prs_Gender" in checked.content and b"not one of the allowed" in checked.content
+    assert b"Sometimes" not in checked.content  # no cell is repeated (issue 13)
     assert counts() == (0, 0, 0, 0)
     batch = ImportBatch.objects.get(status="checked")
     done = client.post(reverse("web:exchange_import_confirm", args=[batch.pk]),

@@ -107,16 +107,18 @@ class Person(models.Model):
     registered_at = models.DateTimeField(auto_now_add=True)
 
     # Identity — encrypted (HTCDS prs_FirstName, prs_MiddleName, prs_SecondName …)
-    given_name = EncryptedTextField(_("given name"))
-    middle_name = EncryptedTextField(_("middle name"), blank=True)
-    family_name = EncryptedTextField(_("family name"), blank=True)
-    aliases = EncryptedTextField(_("other names used"), blank=True,
+    # The lengths are those of the API's schema; imports and forms read them from here.
+    given_name = EncryptedTextField(_("given name"), max_length=200)
+    middle_name = EncryptedTextField(_("middle name"), blank=True, max_length=200)
+    family_name = EncryptedTextField(_("family name"), blank=True, max_length=200)
+    aliases = EncryptedTextField(_("other names used"), blank=True, max_length=1000,
                                  help_text=_("Nicknames, names in other scripts, former names"))
     birth_date = EncryptedDateField(_("date of birth"), blank=True, null=True)
-    phone = EncryptedTextField(_("phone"), blank=True)
-    email = EncryptedTextField(_("email"), blank=True)
-    address = EncryptedTextField(_("address"), blank=True)
-    identity_number = EncryptedTextField(_("identity document number"), blank=True)
+    phone = EncryptedTextField(_("phone"), blank=True, max_length=100)
+    email = EncryptedTextField(_("email"), blank=True, max_length=200)
+    address = EncryptedTextField(_("address"), blank=True, max_length=1000)
+    identity_number = EncryptedTextField(_("identity document number"), blank=True,
+                                         max_length=100)
 
     # Plain demographic facts
     gender = models.CharField(_("gender"), max_length=40, blank=True,

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
-from palermo.core import access
+from palermo.core import access, spreadsheets
 from palermo.core.access import Action, Scope
 from palermo.core.models import Role
 from palermo.disclosure import BudgetExhausted, SynthesisRefused
@@ -82,13 +82,10 @@ class Command(BaseCommand):
                                                      encoding="utf-8")
         if release.utility is not None and access.scope(
                 membership, Action.VIEW, "real_counts") is not Scope.NONE:
-            import csv
-
-            with out.with_suffix(".utility.csv").open("w", newline="", encoding="utf-8") as f:
-                rows = release.utility.rows()
-                writer = csv.DictWriter(f, fieldnames=list(rows[0]) if rows else ["columns"])
-                writer.writeheader()
-                writer.writerows(rows)
+            rows = release.utility.rows()
+            out.with_suffix(".utility.csv").write_text(
+                spreadsheets.dicts_csv(rows, list(rows[0]) if rows else ["columns"]),
+                encoding="utf-8", newline="")
         for note in release.notes:
             self.stdout.write(self.style.WARNING(note))
         self.stdout.write(self.style.SUCCESS(
