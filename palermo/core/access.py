@@ -277,18 +277,17 @@ def awaits_confirmation(membership: Membership) -> bool:
             and not membership.is_confirmed)
 
 
-def has_confirming_supervisor(organisation_id: int, *, besides: Membership | None = None
-                              ) -> bool:
-    """Has the organisation an active, confirmed member whose role confirms grants for its
-    own organisation (a supervisor) — other than *besides*?"""
+def has_confirming_supervisor(membership: Membership) -> bool:
+    """Has *membership*'s organisation an active, confirmed member whose role confirms
+    grants for its own organisation (a supervisor), other than the member and the granter —
+    someone there who could confirm this grant?"""
     roles = [role for role, reach in RULES["membership"][Action.APPROVE].items()
              if reach is Scope.OWN]
-    found = Membership.objects.filter(
-        organisation_id=organisation_id, role__in=roles, active=True, user__is_active=True,
-        confirmed_at__isnull=False, confirmed_role=models.F("role"))
-    if besides is not None:
-        found = found.exclude(pk=besides.pk)
-    return found.exists()
+    return Membership.objects.filter(
+        organisation_id=membership.organisation_id, role__in=roles, active=True,
+        user__is_active=True, confirmed_at__isnull=False, confirmed_role=models.F("role"),
+    ).exclude(user_id__in=[u for u in (membership.user_id, membership.granted_by_id) if u]
+              ).exists()
 
 
 def may_confirm(confirmer: Membership | None, membership: Membership) -> bool:
@@ -296,7 +295,8 @@ def may_confirm(confirmer: Membership | None, membership: Membership) -> bool:
     themself nor whoever granted it; a supervisor (own reach) for their own organisation's
     roles that open identities; an administrator (reach all) for an administrator's grant,
     and for a role that opens identities only where the organisation has no confirmed
-    supervisor to do it — the first supervisor of a new organisation."""
+    supervisor to do it (:func:`has_confirming_supervisor`) — the first supervisor of a new
+    organisation."""
     if not awaits_confirmation(membership) or not membership.user.is_active:
         return False
     reach = scope(confirmer, Action.APPROVE, "membership")
@@ -308,7 +308,7 @@ def may_confirm(confirmer: Membership | None, membership: Membership) -> bool:
         return (confirmer.organisation_id == membership.organisation_id
                 and opens_identities(membership.role))
     return (not opens_identities(membership.role)
-            or not has_confirming_supervisor(membership.organisation_id, besides=membership))
+            or not has_confirming_supervisor(membership))
 
 
 def requires_two_factor(membership: Membership | None) -> bool:

@@ -177,7 +177,7 @@ def who_confirms(membership: Membership) -> str:
     """Who may confirm *membership*'s grant, in words (for the member and the lists)."""
     if not access.opens_identities(membership.role):
         return gettext("another administrator")
-    if access.has_confirming_supervisor(membership.organisation_id, besides=membership):
+    if access.has_confirming_supervisor(membership):
         return gettext("a supervisor of %(org)s") % {"org": membership.organisation}
     return gettext("an administrator other than the one who granted it")
 

@@ -291,7 +291,10 @@ class PalermoUserAdmin(PolicyAdmin, UserAdmin):
                     % {"username": user.get_username()})
 
     def get_queryset(self, request):
-        # Users are seen through their memberships: the policy filters those.
+        # Users are seen through their memberships: the policy filters those. Whoever sees
+        # every organisation's also sees users without one yet (just invited).
+        if access.scope(request.membership, Action.VIEW, "membership") is access.Scope.ALL:
+            return User.objects.all()
         seen = access.visible(request.membership, Membership.objects.all())
         return User.objects.filter(memberships__in=seen).distinct()
 

@@ -10,8 +10,8 @@ def existing_memberships_are_confirmed(apps, schema_editor):
     """Memberships from before two-person confirmation keep working: they count as granted
     and confirmed, for their present role, when they were created (by nobody recorded)."""
     Membership = apps.get_model("core", "Membership")
-    Membership.objects.update(granted_at=F("created"), confirmed_at=F("created"),
-                              confirmed_role=F("role"))
+    Membership.objects.using(schema_editor.connection.alias).update(
+        granted_at=F("created"), confirmed_at=F("created"), confirmed_role=F("role"))
 
 
 class Migration(migrations.Migration):
