@@ -105,10 +105,12 @@ def test_the_granter_cannot_confirm_by_switching_to_a_supervisor_role(cast, ada,
     assert access.may_confirm(ada, at_b)
 
 
-def test_a_supervisor_never_confirms_an_administrator(cast, nadia):
+def test_a_supervisor_never_confirms_an_administrator(cast, ada, nadia):
+    """Even in her own organisation: another administrator does."""
     admin_at_a = grants.grant_membership(cast.root, nadia, cast.ngo_a, Role.ADMIN)
     assert access.awaits_confirmation(admin_at_a)
     assert not access.may_confirm(cast.fatima, admin_at_a)
+    assert access.may_confirm(ada, admin_at_a)
 
 
 def test_a_new_administrator_is_confirmed_by_another(cast, ada, nadia):
@@ -134,7 +136,8 @@ def test_the_first_supervisor_of_a_new_organisation_needs_a_second_administrator
     assert not access.may_confirm(ada, worker)
 
 
-@pytest.mark.parametrize("change", ["inactive", "unconfirmed", "user inactive"])
+@pytest.mark.parametrize("change", ["inactive", "unconfirmed", "no confirmation time",
+                                    "user inactive"])
 def test_without_a_working_supervisor_an_administrator_confirms(cast, ada, nadia_at_a,
                                                                  change):
     fatima = Membership.objects.get(pk=cast.fatima.pk)
@@ -142,6 +145,8 @@ def test_without_a_working_supervisor_an_administrator_confirms(cast, ada, nadia
         fatima.active = False
     elif change == "unconfirmed":
         fatima.confirmed_role = Role.CASEWORKER  # confirmed once, for another role
+    elif change == "no confirmation time":
+        fatima.confirmed_at = None
     else:
         fatima.user.is_active = False
         fatima.user.save()
@@ -179,6 +184,11 @@ def test_a_bare_orm_membership_is_unconfirmed(cast, person_a, nadia):
                                      role=Role.CASEWORKER)
     assert access.awaits_confirmation(bare)
     assert not access.can(bare, Action.VIEW, person_a)
+    # Naming the confirmed role is not confirming: a confirmation has a time.
+    bare.confirmed_role = Role.CASEWORKER
+    bare.save()
+    assert access.awaits_confirmation(bare)
+    assert list(grants.pending_for(cast.fatima)) == [bare]
 
 
 def test_reactivating_a_membership_needs_confirming_again(cast, person_a):

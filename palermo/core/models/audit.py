@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from palermo.core.models.people import Role
+
 
 class AccessLog(models.Model):
     """One opening of a sensitive record. Append-only: never edited, never deleted by the app."""
@@ -65,14 +67,14 @@ class AccountEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                               related_name="+", null=True,
                               help_text=_("Empty for the command line"))
-    actor_role = models.CharField(max_length=20, blank=True)
+    actor_role = models.CharField(max_length=20, blank=True, choices=Role.choices)
     subject = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                 related_name="+", help_text=_("Whose access changed"))
     membership = models.ForeignKey("core.Membership", on_delete=models.PROTECT,
                                    related_name="events", null=True)
     organisation = models.ForeignKey("core.Organisation", on_delete=models.PROTECT,
                                      related_name="+", null=True)
-    role = models.CharField(max_length=20, blank=True)
+    role = models.CharField(max_length=20, blank=True, choices=Role.choices)
     channel = models.CharField(max_length=10, choices=AccessLog.Channel.choices,
                                default=AccessLog.Channel.WEB)
     detail = models.CharField(max_length=200, blank=True)
