@@ -152,6 +152,27 @@ def test_changing_the_email_address_needs_confirming_again(browser, cast):
                                        detail="e-mail address changed").count() == 2
 
 
+def test_reactivating_a_user_needs_confirming_again(browser, cast):
+    amina = cast.amina.user
+    amina.is_active = False
+    amina.save()
+    response = browser("root").post(f"/admin/core/user/{amina.pk}/change/", _user_form(amina))
+    assert response.status_code == 302
+    amina.refresh_from_db()
+    assert amina.is_active
+    assert access.awaits_confirmation(Membership.objects.get(pk=cast.amina.pk))
+    assert AccountEvent.objects.filter(subject=amina, kind=Kind.RECONFIRM,
+                                       detail="account reactivated").count() == 2
+
+
+def test_deactivating_a_user_asks_no_confirmation(browser, cast):
+    amina = cast.amina.user
+    data = _user_form(amina)
+    del data["is_active"]
+    assert browser("root").post(f"/admin/core/user/{amina.pk}/change/", data).status_code == 302
+    assert not AccountEvent.objects.filter(subject=amina).exists()
+
+
 def test_no_administrator_sets_a_password(browser, cast):
     amina = cast.amina.user
     root = browser("root")
@@ -220,6 +241,7 @@ def test_only_administrators_send_resets(browser, cast):
     amina.email = "amina@example.org"
     amina.save()
     fatima = browser("fatima")
+    assert fatima.get(f"/admin/core/user/{amina.pk}/send-reset/").status_code == 403
     assert fatima.post(f"/admin/core/user/{amina.pk}/send-reset/").status_code == 403
     assert "Send a password reset link" not in fatima.get(
         f"/admin/core/user/{amina.pk}/change/").text
