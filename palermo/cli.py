@@ -1,7 +1,8 @@
 """The ``palermo`` command: Django's command runner with Palermo's settings.
 
 ``palermo demo``, ``palermo serve``, ``palermo rotate-key`` and every other management command
-(``palermo migrate``, ``palermo changepassword`` …). Commands may be written with dashes.
+(``palermo migrate``, ``palermo send-password-reset`` …). Commands may be written with dashes.
+``palermo changepassword`` is refused: nobody sets another person's password.
 """
 
 from __future__ import annotations
@@ -12,6 +13,13 @@ from pathlib import Path
 
 # Commands whose --data-dir must be known before Django reads its settings.
 _DATA_DIR_COMMANDS = {"demo", "serve"}
+
+# Django's commands that Palermo closes, and what to use instead.
+_REFUSED = {
+    "changepassword": "Nobody sets another person's password: send a reset link with "
+                      "`palermo send-password-reset USERNAME` (users change their own under "
+                      "Password, once signed in).",
+}
 
 
 def _data_dir_option(argv: list[str]) -> str | None:
@@ -45,6 +53,9 @@ def main(argv: list[str] | None = None) -> None:
     """Run a management command; ``palermo rotate-key`` is ``manage.py rotate_key``."""
     argv = list(sys.argv if argv is None else argv)
     command = argv[1].replace("-", "_") if len(argv) > 1 and not argv[1].startswith("-") else ""
+    if command in _REFUSED:
+        sys.stderr.write(f"palermo {argv[1]}: {_REFUSED[command]}\n")
+        raise SystemExit(2)
     if command:
         argv[1] = command
     if command in _DATA_DIR_COMMANDS:

@@ -3,7 +3,8 @@ shipped questionnaires with interviews and survey responses (:mod:`palermo.demo_
 one organisation's core-indicator aggregates.
 
 Everything here is invented and marked as such. Passwords are random, printed once by
-``palermo demo`` and never stored in plaintext.
+``palermo demo`` and never stored in plaintext. Roles are granted and confirmed as in a real
+install: two people for every role that opens identities (:func:`_grant_roles`).
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from palermo.cases.assistance import add_service, record_consent
 from palermo.cases.casework import open_case, update_case
 from palermo.cases.models import Case
 from palermo.cases.services import register_person
-from palermo.core.models import Membership, Organisation, Role, User
+from palermo.core import access, grants
+from palermo.core.models import AccessLog, Membership, Organisation, Role, User
 from palermo.exchange import indicators
 from palermo.exchange.models import CoreIndicatorSubmission
 from palermo.questionnaires.models import Form, Invitation, Submission
@@ -53,6 +55,8 @@ USERS = [
     ("chen", "Chen", "Analyst", [("hq", Role.ANALYST)]),
     ("dana", "Dana", "Donor", [("donor", Role.DONOR)]),
     ("root", "Root", "Administrator", [("hq", Role.ADMIN)]),
+    # A second administrator: confirms the grants root makes where no supervisor can.
+    ("ada", "Ada", "Administrator", [("hq", Role.ADMIN)]),
 ]
 
 # Invented names per country; combined at random, so no combination is a real person's record.
@@ -211,6 +215,29 @@ def _referrals(rng: random.Random, orgs: dict[str, Organisation]) -> None:
             referrals.accept(receiver, referral)
 
 
+def _grant_roles(orgs: dict[str, Organisation]) -> None:
+    """Every demo role, through the two-person path a real install takes: root is the first
+    administrator (the command line's), ada the second (root confirms her); root grants every
+    other role; a supervisor of the organisation confirms a caseworker there, ada the
+    supervisors and the caseworkers of organisations without one."""
+    users = {u.username: u for u in User.objects.filter(username__in=[u[0] for u in USERS])}
+    grant = [(users[name], orgs[key], role) for name, _f, _l, roles in USERS
+             for key, role in roles]
+    cli = AccessLog.Channel.CLI
+    root, ada = (grants.grant_membership(None, users[name], orgs["hq"], Role.ADMIN,
+                                         channel=cli) for name in ("root", "ada"))
+    ada = grants.confirm(root, ada, channel=cli)
+    # Supervisors first, so that they can confirm their caseworkers.
+    for user, org, role in sorted(grant, key=lambda g: g[2] != Role.SUPERVISOR):
+        if role != Role.ADMIN:
+            membership = grants.grant_membership(root, user, org, role, channel=cli)
+            if access.awaits_confirmation(membership):
+                confirmers = [*Membership.objects.filter(organisation=org,
+                                                         role=Role.SUPERVISOR), ada]
+                confirmer = next(c for c in confirmers if access.may_confirm(c, membership))
+                grants.confirm(confirmer, membership, channel=cli)
+
+
 @dataclass
 class DemoLogin:
     username: str
@@ -287,12 +314,12 @@ def build(persons_per_ngo: int = 100, seed: int = 2000) -> list[DemoLogin]:
         logins = []
         for username, first, last, roles in USERS:
             password = _password()
-            user = User.objects.create_user(username=username, password=password,
-                                            first_name=first, last_name=last)
-            for org_key, role in roles:
-                Membership.objects.create(user=user, organisation=orgs[org_key], role=role)
+            User.objects.create_user(username=username, password=password,
+                                     first_name=first, last_name=last,
+                                     email=f"{username}@demo.invalid")
             logins.append(DemoLogin(username, password, "; ".join(
                 f"{Role(role).label} at {orgs[k]}" for k, role in roles)))
+        _grant_roles(orgs)
         rng = random.Random(seed)
         for org_key, username in CASEWORKERS.items():
             membership = _member(username, orgs[org_key])

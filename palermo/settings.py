@@ -184,3 +184,17 @@ SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 # The admin's "revert to this version" form saves without asking the change permission;
 # history is for reading. Corrections go through the change form, which the policy guards.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# E-mail: password reset links and invitations. The default console backend writes each
+# message (with its link) to the server's output: set a real backend with real data.
+EMAIL_BACKEND = (config.setting("PALERMO_EMAIL_BACKEND")
+                 or "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = config.setting("PALERMO_EMAIL_HOST") or "localhost"
+EMAIL_PORT = int(config.setting("PALERMO_EMAIL_PORT") or "25")
+EMAIL_HOST_USER = config.setting("PALERMO_EMAIL_USER") or ""
+EMAIL_HOST_PASSWORD = config.setting("PALERMO_EMAIL_PASSWORD") or ""
+EMAIL_USE_TLS = config.flag("PALERMO_EMAIL_TLS", False)
+DEFAULT_FROM_EMAIL = config.setting("PALERMO_EMAIL_FROM") or "palermo@localhost"
+# The address links in e-mails sent from the command line point to (pages use the request's).
+PALERMO_SITE_URL = config.setting("PALERMO_SITE_URL") or "http://127.0.0.1:8000"
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 3600

@@ -15,10 +15,11 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import Progress
 
-from palermo.core.models import Membership, Organisation, Role, User
+from palermo.core.models import Organisation, Role
 from palermo_bench import cases as bench_cases
 from palermo_bench import data as bench_data
 from palermo_bench import storage
+from palermo_bench.members import scratch_member
 
 
 class Command(BaseCommand):
@@ -56,9 +57,8 @@ class Command(BaseCommand):
             return self._data(options["n"])
         call_command("collectstatic", interactive=False, verbosity=0)
         org = Organisation.objects.create(name="Bench NGO", type="NGO")
-        user = User.objects.create_user("bench", password=None)
-        membership = Membership.objects.create(user=user, organisation=org,
-                                               role=Role.CASEWORKER)
+        membership = scratch_member("bench", org, Role.CASEWORKER)
+        user = membership.user
         db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         cases_suite = options["suite"] == "cases"
         requests = options["requests"] or (1000 if cases_suite else 400)
@@ -84,9 +84,7 @@ class Command(BaseCommand):
     def _data(self, n: int) -> None:
         orgs = [Organisation.objects.create(name=f"Bench NGO {i}", type="NGO")
                 for i in range(1, 6)]
-        user = User.objects.create_user("bench", password=None)
-        membership = Membership.objects.create(user=user, organisation=orgs[0],
-                                               role=Role.SUPERVISOR)
+        membership = scratch_member("bench", orgs[0], Role.SUPERVISOR)
         db = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
         started = time.perf_counter()
         with Progress(transient=True) as bar:

@@ -99,11 +99,10 @@ def measure_import(n: int, membership=None) -> dict:
 
 
 def _scratch_supervisor():
-    from palermo.core.models import Membership, Organisation, Role, User
+    from palermo.core.models import Organisation, Role
+    from palermo_bench.members import scratch_member
 
     count = Organisation.objects.filter(name__startswith="Import bench").count()
     organisation = Organisation.objects.create(name=f"Import bench {count + 1}", type="NGO",
                                                short_name=f"IMPB{count + 1}")
-    user = User.objects.create_user(username=f"import-bench-{count + 1}")
-    return Membership.objects.create(user=user, organisation=organisation,
-                                     role=Role.SUPERVISOR)
+    return scratch_member(f"import-bench-{count + 1}", organisation, Role.SUPERVISOR)

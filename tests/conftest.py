@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from palermo.cases.casework import open_case
 from palermo.cases.services import register_person
@@ -32,6 +33,16 @@ def _fresh_keyring():
     crypto.forget_keyring()
     yield
     crypto.forget_keyring()
+
+
+def confirmed_membership(user: User, organisation: Organisation, role: str) -> Membership:
+    """A membership a second person has already confirmed: the personas, and the extra
+    members of tests about something else. A bare ``Membership.objects.create`` of a role
+    that opens identities is unconfirmed and reaches nothing; the two-person path itself is
+    tested in tests/core/test_grants.py."""
+    return Membership.objects.create(user=user, organisation=organisation, role=role,
+                                     granted_at=timezone.now(), confirmed_at=timezone.now(),
+                                     confirmed_role=role)
 
 
 @dataclass
@@ -66,7 +77,7 @@ def cast(db) -> Cast:
     def member(username: str, org: Organisation, role: str) -> Membership:
         user = User.objects.filter(username=username).first() or User.objects.create_user(
             username=username, password=PASSWORD)
-        return Membership.objects.create(user=user, organisation=org, role=role)
+        return confirmed_membership(user, org, role)
 
     return Cast(
         ngo_a=ngo_a, ngo_b=ngo_b, mission=mission, hq=hq, donor_org=donor_org,

@@ -58,11 +58,13 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.CREATE: {R.ADMIN: ALL},
         Action.CHANGE: {R.ADMIN: ALL},
     },
-    # Who works where in which role.
+    # Who works where in which role. Approving is confirming another person's grant of a
+    # role that needs it (see may_confirm): two people open identities.
     "membership": {
         Action.VIEW: {R.SUPERVISOR: OWN, R.ADMIN: ALL},
         Action.CREATE: {R.ADMIN: ALL},
         Action.CHANGE: {R.ADMIN: ALL},
+        Action.APPROVE: {R.SUPERVISOR: OWN, R.ADMIN: ALL},
     },
     # Who opened which record: supervisors audit their own organisation.
     "access_log": {
@@ -122,9 +124,25 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
 TWO_FACTOR_ROLES = frozenset({R.CASEWORKER, R.SUPERVISOR, R.ADMIN})
 
 
+def _reaches(role: str, kind: str, action: Action | None = None) -> bool:
+    actions = [action] if action else list(RULES[kind])
+    return any(RULES[kind][a].get(role, Scope.NONE) is not Scope.NONE for a in actions)
+
+
+# Roles that work only once a second person confirms them: those that open identity
+# records, and those that confirm such grants (an administrator one administrator made
+# alone could confirm that administrator's grants). Derived from the table, never listed.
+CONFIRMED_ROLES = frozenset(
+    role for role in Role.values
+    if _reaches(role, "identity") or _reaches(role, "membership", Action.APPROVE))
+
+
 def scope(membership: Membership | None, action: Action, kind: str) -> Scope:
-    """How far *membership* may take *action* on objects of *kind*."""
+    """How far *membership* may take *action* on objects of *kind*. A membership that
+    awaits confirmation (:func:`awaits_confirmation`) reaches nothing at all."""
     if membership is None or not membership.active or not membership.user.is_active:
+        return Scope.NONE
+    if awaits_confirmation(membership):
         return Scope.NONE
     try:
         by_role = RULES[kind][action]
@@ -234,11 +252,63 @@ def may_administer(membership: Membership | None) -> bool:
 
 def may_grant(granter: Membership | None, user, role: str) -> bool:
     """May *granter* give *user* this *role*? Administrators manage memberships, but none may
-    give themself a role that opens identities: an administrator never sees a person."""
+    give themself a role that opens identities: an administrator never sees a person. A
+    grant of a role in :data:`CONFIRMED_ROLES` then waits for :func:`may_confirm`."""
     if scope(granter, Action.CREATE, "membership") is Scope.NONE:
         return False
-    opens_identities = RULES["identity"][Action.VIEW].get(role, Scope.NONE) is not Scope.NONE
-    return not (opens_identities and user is not None and user.pk == granter.user_id)
+    return not (opens_identities(role) and user is not None and user.pk == granter.user_id)
+
+
+def may_reset_password(actor: Membership | None) -> bool:
+    """May *actor* send someone a password reset link? Administrators (whose reach over
+    memberships is all organisations). Nobody sets another person's password."""
+    return scope(actor, Action.CHANGE, "membership") is Scope.ALL
+
+
+def opens_identities(role: str) -> bool:
+    """Does this role open identity records at all (``RULES["identity"]``)?"""
+    return _reaches(role, "identity")
+
+
+def awaits_confirmation(membership: Membership) -> bool:
+    """Is this active membership's role one that needs a second person's confirmation,
+    not (or not in this role) confirmed yet? Until then it reaches nothing."""
+    return (membership.active and membership.role in CONFIRMED_ROLES
+            and not membership.is_confirmed)
+
+
+def has_confirming_supervisor(membership: Membership) -> bool:
+    """Has *membership*'s organisation an active, confirmed member whose role confirms
+    grants for its own organisation (a supervisor), other than the member and the granter —
+    someone there who could confirm this grant?"""
+    roles = [role for role, reach in RULES["membership"][Action.APPROVE].items()
+             if reach is Scope.OWN]
+    return Membership.objects.filter(
+        organisation_id=membership.organisation_id, role__in=roles, active=True,
+        user__is_active=True, confirmed_at__isnull=False, confirmed_role=models.F("role"),
+    ).exclude(user_id__in=[u for u in (membership.user_id, membership.granted_by_id) if u]
+              ).exists()
+
+
+def may_confirm(confirmer: Membership | None, membership: Membership) -> bool:
+    """May *confirmer* confirm (or refuse) *membership*'s pending grant? Never the member
+    themself nor whoever granted it; a supervisor (own reach) for their own organisation's
+    roles that open identities; an administrator (reach all) for an administrator's grant,
+    and for a role that opens identities only where the organisation has no confirmed
+    supervisor to do it (:func:`has_confirming_supervisor`) — the first supervisor of a new
+    organisation."""
+    if not awaits_confirmation(membership) or not membership.user.is_active:
+        return False
+    reach = scope(confirmer, Action.APPROVE, "membership")
+    if reach is Scope.NONE:
+        return False
+    if confirmer.user_id in (membership.user_id, membership.granted_by_id):
+        return False
+    if reach is Scope.OWN:
+        return (confirmer.organisation_id == membership.organisation_id
+                and opens_identities(membership.role))
+    return (not opens_identities(membership.role)
+            or not has_confirming_supervisor(membership))
 
 
 def requires_two_factor(membership: Membership | None) -> bool:

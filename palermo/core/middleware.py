@@ -33,8 +33,9 @@ class TwoFactorMiddleware:
     # Only what is needed to reach the code page. Everything else — the API token page
     # included, since a token would outlive the session — waits for the second factor.
     # The API itself authenticates with tokens, which only a verified session can create.
+    # A password reset link works without signing in, so it needs no second factor either.
     EXEMPT_PREFIXES = ("/account/login/", "/account/logout/", "/account/two-factor/",
-                       "/account/switch/", "/static/", "/api/", "/i18n/")
+                       "/account/switch/", "/account/reset/", "/static/", "/api/", "/i18n/")
 
     def __init__(self, get_response):
         self.get_response = get_response

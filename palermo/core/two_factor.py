@@ -6,8 +6,8 @@ import base64
 import io
 
 import segno
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
-from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -48,3 +48,13 @@ def verify(request, code: str) -> bool:
         return False
     otp_login(request, device)
     return True
+
+
+def remove_devices(user) -> int:
+    """Remove every two-factor device of *user* (a password reset does: whoever sets the
+    new password enrols again). Returns how many were removed."""
+    removed = 0
+    for device in list(devices_for_user(user, confirmed=None)):
+        device.delete()
+        removed += 1
+    return removed

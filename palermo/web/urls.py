@@ -2,7 +2,17 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from palermo.web.forms import SignInForm
-from palermo.web.views import account, as_of, case_parts, cases, home, persons, returns, screening
+from palermo.web.views import (
+    account,
+    as_of,
+    case_parts,
+    cases,
+    grants,
+    home,
+    persons,
+    returns,
+    screening,
+)
 from palermo.web.views.questionnaires_interviews import case_interviews
 
 app_name = "web"
@@ -17,6 +27,13 @@ urlpatterns = [
     path("account/switch/", account.switch_organisation, name="switch_organisation"),
     path("account/tokens/", account.tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", account.revoke_token, name="revoke_token"),
+    path("account/password/", account.password_change, name="password_change"),
+    path("account/reset/<uidb64>/<token>/", account.password_reset_confirm,
+         name="password_reset_confirm"),
+    path("account/reset/done/", account.password_reset_complete,
+         name="password_reset_complete"),
+    path("access/grants/<int:pk>/confirm/", grants.grant_confirm, name="grant_confirm"),
+    path("access/grants/<int:pk>/refuse/", grants.grant_refuse, name="grant_refuse"),
     path("cases/", cases.case_list, name="case_list"),
     path("cases/new/", cases.case_create, name="case_create"),
     path("cases/<int:pk>/", cases.case_detail, name="case_detail"),

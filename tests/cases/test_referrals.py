@@ -10,7 +10,8 @@ from palermo.cases.assistance import record_consent
 from palermo.cases.models import Case, CaseFact, Person, Referral
 from palermo.core import access
 from palermo.core.access import Action
-from palermo.core.models import Membership, Organisation, Role, User
+from palermo.core.models import Organisation, Role, User
+from tests.conftest import confirmed_membership
 
 
 @pytest.fixture
@@ -19,7 +20,7 @@ def legal_ngo(db):
     org = Organisation.objects.create(name="Legal Aid Lagos", type="LegalService",
                                       country_id="NGA")
     user = User.objects.create_user("lena", password="irrelevant-here-0")
-    return Membership.objects.create(user=user, organisation=org, role=Role.CASEWORKER)
+    return confirmed_membership(user, org, Role.CASEWORKER)
 
 
 def consent_to_share(cast, case, organisation):
@@ -73,8 +74,8 @@ def test_nigeria_style_case_referred_to_two_ngos_counts_one_person(cast, case_a,
                                                                   legal_ngo):
     shelter_org = Organisation.objects.create(name="Shelter Benin City", type="NGO",
                                               country_id="NGA")
-    shelter = Membership.objects.create(user=User.objects.create_user("sade"),
-                                        organisation=shelter_org, role=Role.CASEWORKER)
+    shelter = confirmed_membership(User.objects.create_user("sade"), shelter_org,
+                                   Role.CASEWORKER)
     consent_to_share(cast, case_a, legal_ngo.organisation)
     record_consent(cast.amina, case_a, kind="sharing", organisation=shelter_org,
                    decision="given")

@@ -14,7 +14,8 @@ from palermo.cases.assistance import add_service, record_consent
 from palermo.cases.casework import open_case, update_case
 from palermo.cases.followups import record_follow_up
 from palermo.cases.models import Case, CaseFact, Return
-from palermo.core.models import Country, Membership, Organisation, Role, User
+from palermo.core.models import Country, Organisation, Role, User
+from tests.conftest import confirmed_membership
 
 
 def _journey_to(cast, case, step_fields):
@@ -116,8 +117,8 @@ def test_norway_return_workflow_end_to_end(cast):
     reintegration plan and ledger → 3/6/12-month follow-ups → closure (001 L3495–3624)."""
     police = Organisation.objects.create(name="Oslo Police (demo)", type="LawEnforcement",
                                          country_id="NOR")
-    officer = Membership.objects.create(user=User.objects.create_user("ola"),
-                                        organisation=police, role=Role.CASEWORKER)
+    officer = confirmed_membership(User.objects.create_user("ola"), police,
+                                   Role.CASEWORKER)
     # The police identified the person and refer her to NGO A with her consent.
     from palermo.cases.services import register_person
 

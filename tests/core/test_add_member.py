@@ -39,3 +39,21 @@ def test_bad_country_names_the_field_and_writes_nothing(db):
         call_command("add_member", "x", "New NGO", "caseworker", create_organisation="NGO",
                      country="XXX")
     assert not Organisation.objects.exists()
+
+
+def test_a_caseworker_added_on_the_command_line_awaits_confirmation(cast, capsys):
+    """The command line grants like a page: the role works once a supervisor confirms it."""
+    call_command("add_member", "nadia", "NGO A", "caseworker")
+    out = capsys.readouterr().out
+    assert "confirmed on the home page by a supervisor of NGO A" in out
+    nadia = Membership.objects.get(user__username="nadia")
+    assert access.awaits_confirmation(nadia) and nadia.granted_by is None
+    assert access.may_confirm(cast.fatima, nadia)
+
+
+def test_a_second_administrator_on_the_command_line_awaits_the_first(cast, capsys):
+    call_command("add_member", "ada", "Headquarters", "admin")
+    assert "by another administrator" in capsys.readouterr().out
+    ada = Membership.objects.get(user__username="ada")
+    assert not access.may_administer(ada)
+    assert access.may_confirm(cast.root, ada)

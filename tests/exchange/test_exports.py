@@ -41,21 +41,21 @@ def test_htcds_export_is_sealed_logged_and_imports_back(cast, case_a, htcds_xlsx
     assert AccessLog.objects.filter(action="export", channel="export",
                                     record_type="cases.case").count() == 5
     # Another organisation's supervisor could import the file as it is.
-    from palermo.core.models import Membership, Role
+    from palermo.core.models import Role
+    from tests.conftest import confirmed_membership
 
-    other = Membership.objects.create(user=cast.boris.user, organisation=cast.mission,
-                                      role=Role.SUPERVISOR)
+    other = confirmed_membership(cast.boris.user, cast.mission, Role.SUPERVISOR)
     report = import_htcds(other, content, "from-ngo-a.csv", dry_run=True)
     assert report.errors == [] and report.valid == 5
 
 
 def test_htcds_export_sees_only_the_organisations_cases(cast, case_a, person_b):
     from palermo.cases.casework import open_case
-    from palermo.core.models import Membership, Role
+    from palermo.core.models import Role
+    from tests.conftest import confirmed_membership
 
     open_case(cast.boris, person_b)
-    supervisor_b = Membership.objects.create(user=cast.dana.user, organisation=cast.ngo_b,
-                                             role=Role.SUPERVISOR)
+    supervisor_b = confirmed_membership(cast.dana.user, cast.ngo_b, Role.SUPERVISOR)
     _name, sealed, count = htcds_export.export_htcds(supervisor_b, PASSPHRASE)
     assert count == 1
     assert b"Adaeze" not in unseal(sealed, PASSPHRASE)[1]

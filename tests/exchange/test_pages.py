@@ -50,7 +50,9 @@ def test_another_organisations_checked_file_is_not_found(browser, cast):
     browser("fatima").post(reverse("web:exchange_import"),
                            {"layout": "htcds", "file": _upload()})
     batch = ImportBatch.objects.get()
-    Membership.objects.filter(pk=cast.boris.pk).update(role=Role.SUPERVISOR)
+    # boris, a confirmed supervisor of NGO B (a role change alone would await confirmation)
+    Membership.objects.filter(pk=cast.boris.pk).update(role=Role.SUPERVISOR,
+                                                       confirmed_role=Role.SUPERVISOR)
     response = browser("boris").post(reverse("web:exchange_import_confirm", args=[batch.pk]))
     assert response.status_code == 404 and counts() == (0, 0, 0, 0)
 

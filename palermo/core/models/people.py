@@ -78,7 +78,14 @@ class Role(models.TextChoices):
 
 
 class Membership(models.Model):
-    """A user's role in one organisation. A user acts for one membership at a time."""
+    """A user's role in one organisation. A user acts for one membership at a time.
+
+    A role that opens identity records, or confirms who may (``access.CONFIRMED_ROLES``),
+    works only once a second person has confirmed it: ``confirmed_role`` names the role the
+    confirmation was for, so a membership whose role changed since — however it was
+    changed — awaits confirmation again. Grants and confirmations are made by
+    :mod:`palermo.core.grants`; a bare ``Membership.objects.create`` is unconfirmed.
+    """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
                              related_name="memberships")
@@ -87,6 +94,17 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     active = models.BooleanField(_("active"), default=True)
     created = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("granted by"),
+        help_text=_("Empty when granted on the command line"))
+    granted_at = models.DateTimeField(_("granted"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", verbose_name=_("confirmed by"))
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True)
+    confirmed_role = models.CharField(_("confirmed role"), max_length=20, blank=True,
+                                      choices=Role.choices)
     history = HistoricalRecords()
 
     access_kind = "membership"
@@ -99,6 +117,11 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()} · {self.organisation}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        """Has a second person confirmed this membership in its present role?"""
+        return self.confirmed_at is not None and self.confirmed_role == self.role
 
 
 class ApiToken(models.Model):

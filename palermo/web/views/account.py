@@ -1,15 +1,20 @@
-"""Account pages: two-factor sign-in, organisation switcher, personal API tokens."""
+"""Account pages: two-factor sign-in, organisation switcher, personal API tokens, one's own
+password, and the page a password reset link opens."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from palermo.core import passwords
 from palermo.core.middleware import SESSION_KEY
 from palermo.core.models import ApiToken
 from palermo.core.two_factor import confirm_device, pending_device, setup_uri, verify
@@ -82,3 +87,32 @@ def revoke_token(request, pk: int):
     token.revoke()
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("web:tokens")
+
+
+class ResetPasswordForm(SetPasswordForm):
+    """The new password chosen with a reset link; the user's two-factor devices go with the
+    old one (``passwords.complete_reset``)."""
+
+    def save(self, commit: bool = True):
+        user = super().save(commit=commit)
+        passwords.complete_reset(user)
+        return user
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    """Change one's own password (the current one is asked). Nobody changes another's."""
+
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("web:home")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password was changed."))
+        return super().form_valid(form)
+
+
+password_change = PasswordChange.as_view()
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    form_class=ResetPasswordForm, template_name="web/password_reset_confirm.html",
+    success_url=reverse_lazy("web:password_reset_complete"))
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="web/password_reset_complete.html")

@@ -1,11 +1,12 @@
-"""The start page: a caseworker's work for today, a supervisor's queue."""
+"""The start page: a caseworker's work for today, a supervisor's queue, the access grants
+waiting for a second person — and, for a member whose role awaits confirmation, only that."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from palermo.cases import followups, referrals, screening
 from palermo.cases.models import Case
-from palermo.core import access
+from palermo.core import access, grants
 from palermo.core.access import Action
 
 
@@ -24,4 +25,12 @@ def home(request):
         })
     if access.can(membership, Action.APPROVE, Case):
         context["to_approve"] = screening.waiting_for_approval(membership)[:20]
+    if membership is not None and access.awaits_confirmation(membership):
+        context["awaiting_by"] = grants.who_confirms(membership)
+    if access.reaches(membership, "membership", Action.APPROVE):
+        context["pending_grants"] = [
+            {"membership": m, "may_confirm": access.may_confirm(membership, m),
+             "waits_for": grants.who_confirms(m)}
+            for m in grants.pending_for(membership)[:50]]
+        context["account_events"] = grants.recent_events(membership)
     return render(request, "web/home.html", context)

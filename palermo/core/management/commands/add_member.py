@@ -2,6 +2,8 @@
 
 The way to make the first administrator of a new installation:
 ``palermo add-member alice "Headquarters" admin --create-organisation InternationalOrganisation``
+— confirmed at once, since nobody else could confirm it. Every other role that needs a
+second person's confirmation (docs/access.md) waits for it, as when granted on a page.
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from palermo.core.models import Membership, Organisation, Role, User
+from palermo.core import access, grants
+from palermo.core.models import AccessLog, Membership, Organisation, Role, User
 from palermo.core.reference_data import htcds_choices
 
 
@@ -47,11 +50,17 @@ class Command(BaseCommand):
             user = User.objects.create_user(options["username"], password=password)
             self.stdout.write(f"Created user {user.username} with password {password} — "
                               "shown only this once; change it at first sign-in.")
-        membership, created = Membership.objects.update_or_create(
-            user=user, organisation=org, defaults={"role": options["role"], "active": True})
+        created = not Membership.objects.filter(user=user, organisation=org).exists()
+        membership = grants.grant_membership(None, user, org, options["role"],
+                                             channel=AccessLog.Channel.CLI)
         verb = "Added" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(
             f"{verb}: {user.username} is {membership.get_role_display()} at {org.name}."))
+        if access.awaits_confirmation(membership):
+            self.stdout.write(
+                "The role works once confirmed on the home page by "
+                + ("another administrator." if membership.role == Role.ADMIN else
+                   f"a supervisor of {org.name} (an administrator, if it has none)."))
 
 
 def _save(obj) -> None:

@@ -30,8 +30,8 @@ class Command(BaseCommand):
                 f"Existing install kept: {Organisation.objects.count()} organisations, "
                 f"{User.objects.count()} users, {Person.objects.count()} persons, "
                 f"{Case.objects.count()} cases. "
-                "Passwords were printed when the users were created; reset one with "
-                "`palermo changepassword USERNAME`.")
+                "Passwords were printed when the users were created; to choose a new one, "
+                "`palermo send-password-reset USERNAME` prints a reset link here.")
         else:
             logins = demo.build()
             self.stdout.write(self.style.SUCCESS("Demo data created (synthetic, marked “demo”)."))
