@@ -202,16 +202,16 @@ def test_formula_like_names_import_with_a_warning(cast, name):
 
 def test_an_exported_file_imports_back_without_the_export_quotes(cast, case_a):
     from palermo.cases.services import update_person
-    from palermo.core.models import Membership, Role
+    from palermo.core.models import Role
     from palermo.exchange import htcds_export
+    from tests.conftest import confirmed_membership
     from palermo.exchange.sealed import unseal
 
     update_person(cast.amina, case_a.person, family_name="=Okafor")
     content = unseal(htcds_export.export_htcds(cast.fatima, "long enough passphrase")[1],
                      "long enough passphrase")[1]
     assert "'=Okafor" in content.decode("utf-8-sig")
-    other = Membership.objects.create(user=cast.boris.user, organisation=cast.mission,
-                                      role=Role.SUPERVISOR)
+    other = confirmed_membership(cast.boris.user, cast.mission, Role.SUPERVISOR)
     assert import_htcds(other, content, "back.csv").imported == 1
     back = Person.objects.get(organisation=cast.mission)
     assert (back.family_name, back.phone) == ("=Okafor", "+234 801 555 0101")
