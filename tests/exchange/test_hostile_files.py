@@ -204,8 +204,8 @@ def test_an_exported_file_imports_back_without_the_export_quotes(cast, case_a):
     from palermo.cases.services import update_person
     from palermo.core.models import Role
     from palermo.exchange import htcds_export
-    from tests.conftest import confirmed_membership
     from palermo.exchange.sealed import unseal
+    from tests.conftest import confirmed_membership
 
     update_person(cast.amina, case_a.person, family_name="=Okafor")
     content = unseal(htcds_export.export_htcds(cast.fatima, "long enough passphrase")[1],
