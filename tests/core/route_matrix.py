@@ -134,8 +134,8 @@ def web_routes() -> tuple[list[Route], list[str]]:
     """The web pages, classified; and the names of those not classified."""
     routes, unclassified = [], []
     for route, name in walk(get_resolver()):
-        if route.startswith(("admin/", "api/", "i18n/")):
-            continue  # the admin site and the API are checked below; the language switch
+        if route.startswith(("admin/", "api/")):
+            continue  # the administration site and the API: see the classification test
         if name in NOT_ABOUT_CASES:
             continue
         params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))

@@ -99,6 +99,11 @@ def test_every_page_and_operation_is_classified():
     names |= {op["operationId"] for ops_ in schema["paths"].values() for op in ops_.values()}
     assert set(NOT_ABOUT_CASES) <= names, set(NOT_ABOUT_CASES) - names
     assert {r.key for r in web} >= set(WEB_LISTINGS) | set(WEB_QUERY_TARGETS)
+    # Every page under api/ is an operation of the schema (or the schema and its docs).
+    operations = {short(op["operationId"]) for ops_ in schema["paths"].values()
+                  for op in ops_.values()}
+    under_api = {name for route, name in walk(get_resolver()) if route.startswith("api/")}
+    assert under_api <= operations | {"openapi-json", "openapi-view", "api-root"}
     # The administration site registers no record about a person.
     assert not [m for m in admin_site._registry if getattr(m, "access_kind", "") == "identity"]
 
