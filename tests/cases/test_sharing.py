@@ -80,20 +80,17 @@ def test_the_consent_in_force_is_read_as_the_domain_reads_it(cast, case_a, own):
         assert (decision_in_force(own, "data_processing") == "given") is expected
 
     agree(False)
-    record_consent(boris, own, kind="data_processing", decision="given",
-                   decided_on=dt.date(2026, 3, 10))
-    agree(True)
-    # Recorded later, but decided earlier: the later decision stays in force.
-    record_consent(boris, own, kind="data_processing", decision="refused",
-                   decided_on=dt.date(2026, 3, 1))
-    agree(True)
-    record_consent(boris, own, kind="data_processing", decision="refused",
-                   decided_on=dt.date(2026, 3, 11))
-    agree(False)
-    # A consent to something else is not consent to processing.
-    record_consent(boris, own, kind="assistance", decision="given",
-                   decided_on=dt.date(2026, 3, 12))
-    agree(False)
+    for kind, decision, day, expected in [
+        ("data_processing", "given", 10, True),
+        # Recorded later, but decided earlier: the later decision stays in force.
+        ("data_processing", "refused", 1, True),
+        ("data_processing", "refused", 11, False),
+        # A consent to something else is not consent to processing.
+        ("assistance", "given", 12, False),
+    ]:
+        record_consent(boris, own, kind=kind, decision=decision,
+                       decided_on=dt.date(2026, 3, day))
+        agree(expected)
 
 
 def test_only_a_case_continuing_a_referral_carries_the_receivers_consent(cast, case_a,
