@@ -6,6 +6,7 @@ or be named in :data:`NOT_ABOUT_CASES` with the reason it touches no case or per
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -237,8 +238,19 @@ def records_of(world: World, target: str) -> list[tuple[str, dict]]:
     return found
 
 
+# Body fields that name a record, filled from the world (ids differ between databases).
+BODY_RECORDS = {
+    "duplicate_id": lambda world: world.person.pk,  # into itself: refused by the domain
+    "to_organisation_id": lambda world: world.members["amina_mission"].organisation_id,
+}
+
+
 def urls(world: World, route: Route):
     """(owner, url, body) of every instance of *route* in *world*."""
+    if isinstance(route.body, dict) and BODY_RECORDS.keys() & route.body.keys():
+        route = dataclasses.replace(route, body={
+            **route.body, **{name: fill(world) for name, fill in BODY_RECORDS.items()
+                             if name in route.body}})
     if route.target is None:
         path = route.template
         for name, value in {**WEB_LITERALS, **API_LITERALS}.items():
