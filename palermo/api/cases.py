@@ -27,12 +27,11 @@ from palermo.api.schemas_cases import (
     ServiceIn,
     ServiceOut,
 )
-from palermo.cases import assistance, casework
+from palermo.cases import assistance, casework, sharing
 from palermo.cases.models import Case, Person
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.audit import log_access
-from palermo.core.history import field_changes
 from palermo.core.models import AccessLog
 
 router = Router(tags=["cases"])
@@ -99,17 +98,23 @@ def change_case(request, case_id: int, body: CaseChange):
 
 @router.get("/{case_id}/history", response={200: list[FieldChangeOut], **REFUSED})
 def case_history(request, case_id: int):
+    """Every change of the case. Only its own organisation reads it: 403 for an
+    organisation the case is shared with (docs/access.md)."""
     case = visible_case(request, case_id)
+    changes = sharing.case_changes(request.membership, case)
     log_access(request.membership, case, action="history", channel=AccessLog.Channel.API)
-    return [asdict(c) for c in field_changes(case)]
+    return [asdict(c) for c in changes]
 
 
 @router.get("/{case_id}/notes", response={200: list[NoteOut], **REFUSED})
 def list_notes(request, case_id: int):
+    """The case's notes the acting member may read: its own organisation's (none of them
+    for an organisation the case is shared with)."""
     case = visible_case(request, case_id)
     log_access(request.membership, case, action="notes", channel=AccessLog.Channel.API)
+    notes = access.related(request.membership, case, "notes").select_related("author")
     return [NoteOut(id=n.pk, author=n.author.get_username(), written_at=n.written_at,
-                    text=n.text) for n in case.notes.select_related("author")]
+                    text=n.text) for n in notes]
 
 
 @router.post("/{case_id}/notes", response={201: NoteOut, 422: Problems, **REFUSED})
@@ -136,8 +141,9 @@ def add_event(request, case_id: int, body: EventIn):
 @router.get("/{case_id}/consents", response={200: list[ConsentOut], **REFUSED})
 def list_consents(request, case_id: int):
     """Every consent decision of the case, the latest first (the latest of a kind is in
-    force)."""
-    return list(visible_case(request, case_id).consents.all())
+    force); none for an organisation the case is shared with."""
+    return list(access.related(request.membership, visible_case(request, case_id),
+                               "consents"))
 
 
 @router.post("/{case_id}/consents", response={201: ConsentOut, 422: Problems, **REFUSED})
@@ -152,7 +158,9 @@ def record_consent(request, case_id: int, body: ConsentIn):
 
 @router.get("/{case_id}/services", response={200: list[ServiceOut], **REFUSED})
 def list_services(request, case_id: int):
-    return list(visible_case(request, case_id).services.all())
+    """The case's services; none for an organisation the case is shared with."""
+    return list(access.related(request.membership, visible_case(request, case_id),
+                               "services"))
 
 
 @router.post("/{case_id}/services", response={201: ServiceOut, 422: Problems, **REFUSED})

@@ -17,7 +17,9 @@ router = Router(tags=["follow-up"])
 
 @router.get("/cases/{case_id}/follow-ups", response={200: list[FollowUpOut], **REFUSED})
 def case_follow_ups(request, case_id: int):
-    return list(visible_case(request, case_id).follow_ups.all())
+    """The case's follow-ups; none for an organisation the case is shared with."""
+    return list(access.related(request.membership, visible_case(request, case_id),
+                               "follow_ups"))
 
 
 @router.post("/cases/{case_id}/follow-ups",

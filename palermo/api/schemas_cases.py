@@ -6,6 +6,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
+from palermo.cases import sharing
+
 
 class CaseFields(Schema):
     client_category: str | None = None
@@ -58,6 +60,24 @@ class CaseSummary(Schema):
 class CaseOut(CaseSummary, CaseFields):
     closed_on: dt.date | None
     closure_reason: str
+    identity_shown: bool = Field(
+        True, description="Whether the acting member sees the person's identity "
+        "(GET /api/persons/{person_id}); false for a case received by referral once the "
+        "consent to share it is no longer in force (docs/access.md)")
+    identity_notice: str = Field("", description="Why the identity is not shown, if not")
+
+    @staticmethod
+    def resolve_identity_shown(obj, context) -> bool:
+        return sharing.identity_of(_acting(context), obj).shown
+
+    @staticmethod
+    def resolve_identity_notice(obj, context) -> str:
+        return sharing.identity_of(_acting(context), obj).notice
+
+
+def _acting(context):
+    """The membership the request acts for (None outside a request: nothing is shown)."""
+    return getattr((context or {}).get("request"), "membership", None)
 
 
 class Conflict(Schema):

@@ -93,8 +93,16 @@ def _record(obj: models.Model, skip: tuple[str, ...] = ()) -> dict:
     return out
 
 
+# The records of a case the export lists, by the case's relation.
+CASE_SECTIONS = {"events": "events", "notes": "notes", "consents": "consents",
+                 "services": "services", "follow_ups": "follow_ups"}
+
+
 def export_person(membership: Membership, person: Person) -> str:
-    """Everything recorded about *person* that *membership* may see, as readable JSON."""
+    """Everything recorded about *person* that *membership* may see, as readable JSON: the
+    identity (only for those who see it), the cases they may see, and of each case the
+    records their organisation owns — an organisation a case is shared with gets the case
+    without the sender's notes, events, consents, services or follow-ups."""
     access.require(membership, Action.VIEW, person)
     cases = access.visible(membership, person.cases.all())
     document = {
@@ -104,11 +112,9 @@ def export_person(membership: Membership, person: Person) -> str:
         "person": _record(person, skip=("merged_into",)),
         "cases": [{
             "case": _record(case, skip=("person", "referred_by")),
-            "events": [_record(e, skip=("case",)) for e in case.events.all()],
-            "notes": [_record(n, skip=("case",)) for n in case.notes.all()],
-            "consents": [_record(c, skip=("case",)) for c in case.consents.all()],
-            "services": [_record(s, skip=("case",)) for s in case.services.all()],
-            "follow_ups": [_record(f, skip=("case",)) for f in case.follow_ups.all()],
+            **{section: [_record(r, skip=("case",))
+                         for r in access.related(membership, case, relation)]
+               for section, relation in CASE_SECTIONS.items()},
         } for case in cases],
     }
     log_access(membership, person, action="export")

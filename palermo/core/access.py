@@ -163,33 +163,49 @@ def owner_id(obj: models.Model) -> int | None:
     path = getattr(type(obj), "access_owner", None)
     if path is None:
         return None
+    *steps, last = path.split("__")
     value = obj
-    for part in path.split("__"):
+    for part in steps:
         value = getattr(value, part)
         if value is None:
             return None
-    return value.pk
+    # The last step by its column (``organisation_id``): no query for the organisation.
+    return getattr(value, type(value)._meta.get_field(last).attname)
+
+
+def _sharing_rules(model: type[models.Model]) -> list[tuple[str, object]]:
+    spec = getattr(model, "access_shared", None)
+    if spec is None:
+        return []
+    return [spec] if isinstance(spec[0], str) else list(spec)
 
 
 def shared_with(model: type[models.Model], organisation_id: int) -> models.Q | None:
     """The records of *model* another organisation shares with *organisation_id*, as a
     filter, or None if the model is never shared.
 
-    A model may declare ``access_shared = (path_to_receiving_organisation, conditions)``:
-    e.g. a case is shared with the organisation it was referred to, once the referral is
-    accepted and the person consented to sharing with that organisation. Sharing grants
-    **view** only; changes stay with the owner.
+    A model may declare ``access_shared = (path_to_receiving_organisation, conditions)``,
+    or a tuple of such pairs (shared when any holds): e.g. a case is shared with the
+    organisation it was referred to, once the referral is accepted and the person consented
+    to sharing with that organisation. *conditions* is a dict of lookups, or a callable
+    taking the receiving organisation's id and returning one (for a condition the model
+    module cannot build when it is imported, such as a subquery). Sharing grants **view**
+    only; changes stay with the owner. A model that declares no sharing is never shared —
+    in particular the records that hang off a shared one (a case's notes, events, consents,
+    services, follow-ups, screenings, interviews, return): they stay with the organisation
+    that owns them (:func:`related`).
     """
-    spec = getattr(model, "access_shared", None)
-    if spec is None:
-        return None
-    path, conditions = spec
-    matching = model._base_manager.filter(**{path: organisation_id}, **conditions)
-    # An OR with a subquery keeps the database from using the owner index; most
-    # organisations have nothing shared with them, so ask first (one indexed lookup).
-    if not matching.exists():
-        return None
-    return models.Q(pk__in=matching.values("pk"))
+    found = None
+    for path, conditions in _sharing_rules(model):
+        lookups = conditions(organisation_id) if callable(conditions) else conditions
+        matching = model._base_manager.filter(**{path: organisation_id}, **lookups)
+        # An OR with a subquery keeps the database from using the owner index; most
+        # organisations have nothing shared with them, so ask first (one indexed lookup).
+        if not matching.exists():
+            continue
+        rule = models.Q(pk__in=matching.values("pk"))
+        found = rule if found is None else found | rule
+    return found
 
 
 def visible(membership: Membership | None, queryset: models.QuerySet,
@@ -419,3 +435,67 @@ def can_strict(membership: Membership | None, action: Action, obj: models.Model)
     if owner_id(obj) is None:
         return scope(membership, action, _kind(type(obj))) is Scope.ALL
     return can(membership, action, obj)
+
+
+# ----------------------------------------------------------------------------------------
+# Shared records: what another organisation sees of a record shared with it (a referred
+# case, its person). One rule for every channel — page, API, export, history:
+#
+# * a shared record is seen, never changed; what hangs off it (a case's notes, events,
+#   consents, services, follow-ups, screenings, interviews, return) is not shared at all —
+#   channels list those through :func:`related`, never through the related manager;
+# * whether a member sees a person's identity is whether they may view the person
+#   (``Person.access_shared`` says when: a sharing consent in force, or the receiver's own
+#   record of the person's consent); :func:`visible_pks` answers it for a page of records;
+# * the change history of a record is its owner's (:func:`may_read_history`).
+
+
+def related(membership: Membership | None, obj: models.Model, relation: str,
+            action: Action = Action.VIEW) -> models.QuerySet:
+    """The records of *obj*'s *relation* (a case's ``notes``, ``consents`` …) that
+    *membership* may take *action* on. A record shared with another organisation shares
+    none of these: they are owned by its organisation, and only that organisation sees
+    them."""
+    return visible(membership, getattr(obj, relation).all(), action)
+
+
+def visible_pks(membership: Membership | None, records) -> set:
+    """The primary keys of those *records* (instances of one model; None ignored) that
+    *membership* may view — e.g. which persons of a page of cases show their identity.
+    Records of the member's own organisation cost no query; the others are asked in one."""
+    records = [r for r in records if r is not None]
+    if not records:
+        return set()
+    model = type(records[0])
+    reach = scope(membership, Action.VIEW, _kind(model))
+    if reach is Scope.NONE:
+        return set()
+    if reach is Scope.ALL or getattr(model, "access_owner", None) is None:
+        return {r.pk for r in records}
+    seen = {r.pk for r in records if owner_id(r) == membership.organisation_id}
+    others = {r.pk for r in records} - seen
+    if others:
+        seen |= set(visible(membership, model._base_manager.filter(pk__in=others))
+                    .values_list("pk", flat=True))
+    return seen
+
+
+def may_read_history(membership: Membership | None, obj: models.Model) -> bool:
+    """May *membership* read how *obj* changed (who, when, old and new values, why)?
+    The history of a record is its owning organisation's: an organisation that sees the
+    record through sharing sees it as it is now, not how it came to be — unless the model
+    declares ``access_history_shared = True`` (a person's identity history, read by whoever
+    sees the identity, and only while they do)."""
+    if not can(membership, Action.VIEW, obj):
+        return False
+    if scope(membership, Action.VIEW, _kind(type(obj))) is Scope.ALL:
+        return True
+    owner = owner_id(obj)
+    return (owner is None or owner == membership.organisation_id
+            or getattr(type(obj), "access_history_shared", False))
+
+
+def require_history(membership: Membership | None, obj: models.Model) -> None:
+    """Raise ``PermissionDenied`` unless :func:`may_read_history` allows it."""
+    if not may_read_history(membership, obj):
+        raise PermissionDenied

@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from palermo.cases import sharing
 from palermo.cases.models import Case
 from palermo.core import access, spreadsheets
 from palermo.core.access import Action
@@ -79,17 +80,23 @@ def may_export(membership: Membership | None) -> bool:
 
 
 def exportable_cases(membership: Membership):
-    """The cases the member may see, with what the export reads."""
+    """The organisation's own cases, with what the export reads. A case another
+    organisation shares with it stays with its owner (and its events with it)."""
     access.require(membership, Action.VIEW, ImportBatch)
     return (access.visible(membership, Case.objects.all())
+            .filter(organisation_id=membership.organisation_id)
             .select_related("person", "assigned_to").prefetch_related("events")
             .order_by("opened_on", "id"))
 
 
 def rows(membership: Membership) -> tuple[list[str], list[list], list[Case]]:
-    """Header, rows and the cases they come from."""
-    cases = list(exportable_cases(membership))
-    return list(COLUMNS), [[read(case) for read in COLUMNS.values()] for case in cases], cases
+    """Header, rows and the cases they come from. The person's columns are empty where
+    the member does not see the identity (a case received by referral once the consent to
+    share it is no longer in force: ``cases.sharing``)."""
+    cases = sharing.with_identities(membership, exportable_cases(membership))
+    data = [[read(case) if case.identity.shown or not name.startswith("prs_") else ""
+             for name, read in COLUMNS.items()] for case in cases]
+    return list(COLUMNS), data, cases
 
 
 @transaction.atomic

@@ -77,6 +77,13 @@ class CodeListField(models.JSONField):
         return [names.get(v, v) for v in value or []]
 
 
+def _consenting_continuations(organisation_id: int) -> models.QuerySet:
+    # Imported here: the consent rules live in cases.assistance, which imports the models.
+    from palermo.cases.assistance import continuations_with_processing_consent
+
+    return continuations_with_processing_consent(organisation_id).values("pk")
+
+
 class PersonQuerySet(models.QuerySet):
     def current(self) -> PersonQuerySet:
         """Persons not merged into another record."""
@@ -162,9 +169,21 @@ class Person(models.Model):
 
     access_kind = "identity"
     access_owner = "organisation"
-    access_shared = ("cases__referrals__to_organisation",
-                     {"cases__referrals__status__in": ("accepted", "completed"),
-                      "cases__referrals__shares_identity": True})
+    # Another organisation sees the identity (never changes it) while either holds:
+    # - a referral of one of the person's cases to it is accepted and the person's consent
+    #   to sharing with it is in force (``shares_identity``, kept by cases.assistance);
+    # - it holds its own case continuing a referral, on which it recorded the person's
+    #   consent to the processing of their data, in force.
+    # Nothing else about the person's cases comes with it (docs/access.md).
+    access_shared = (
+        ("cases__referrals__to_organisation",
+         {"cases__referrals__status__in": ("accepted", "completed"),
+          "cases__referrals__shares_identity": True}),
+        ("cases__organisation", lambda organisation_id: {
+            "cases__in": _consenting_continuations(organisation_id)}),
+    )
+    # The identity's history is read by whoever sees the identity, while they do.
+    access_history_shared = True
 
     class Meta:
         ordering = ["-registered_at", "-id"]

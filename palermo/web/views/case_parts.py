@@ -64,19 +64,20 @@ def detail_parts(membership: Membership, case: Case, may_change: bool) -> dict[s
     of them (docs/access.md), so they are shown only to those who may change the case."""
     if not may_change:
         return {"parts": False}
-    consents = list(access.visible(membership, case.consents.select_related("organisation")))
+    consents = list(access.related(membership, case, "consents")
+                    .select_related("organisation"))
     seen = set()
     for consent in consents:  # newest first, as the domain reads the decision in force
         key = (consent.kind, consent.organisation_id)
         consent.in_force = key not in seen
         seen.add(key)
-    services = list(access.visible(membership, case.services.select_related("provider")))
-    case_referrals = _labelled(list(access.visible(
-        membership, case.referrals.select_related("to_organisation", "sent_by"))))
-    follow_ups = access.visible(membership, case.follow_ups.prefetch_related(
-        "feedback__service"))
-    screenings = access.visible(membership, case.screenings.select_related(
-        "decided_by", "approved_by"))
+    services = list(access.related(membership, case, "services").select_related("provider"))
+    case_referrals = _labelled(list(access.related(membership, case, "referrals")
+                                    .select_related("to_organisation", "sent_by")))
+    follow_ups = access.related(membership, case, "follow_ups").prefetch_related(
+        "feedback__service")
+    screenings = access.related(membership, case, "screenings").select_related(
+        "decided_by", "approved_by")
     forms = {"consent_form": ConsentForm(), "service_form": ServiceForm(),
              "referral_form": ReferralForm(acting_for=membership.organisation),
              "follow_up_form": FollowUpAddForm()}
@@ -260,7 +261,7 @@ def follow_up_record(request, pk: int, fid: int):
     follow_up = access.get_visible(request.membership, case.follow_ups.all(), pk=fid)
     if follow_up.status != FollowUp.Status.SCHEDULED:
         raise Http404
-    services = access.visible(request.membership, case.services.all())
+    services = access.related(request.membership, case, "services")
     form = FollowUpRecordForm(request.POST or None, services=services,
                               initial={"status": FollowUp.Status.DONE})
     saved, _recorded = submitted(request, form, lambda data: followups.record_follow_up(

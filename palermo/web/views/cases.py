@@ -11,13 +11,12 @@ from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
-from palermo.cases import casework
+from palermo.cases import casework, sharing
 from palermo.cases.models import Case, Person
 from palermo.cases.models.person import LISTING_DEFERRED
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.audit import log_access
-from palermo.core.history import field_changes
 from palermo.core.models import Country
 from palermo.web.forms_cases import CaseEditForm, CaseFilterForm, CaseForm, EventForm, NoteForm
 from palermo.web.views import case_parts
@@ -43,6 +42,8 @@ def case_list(request):
     filters = CaseFilterForm(request.GET or None)
     cases = filters.apply(cases, request.user)
     page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    # Each row names its person only where the member sees the identity.
+    page.object_list = sharing.with_identities(request.membership, page.object_list)
     return render(request, "web/cases/list.html", {
         "page": page, "filters": filters,
         "filtered": any(request.GET.get(name) for name in filters.fields),
@@ -65,8 +66,9 @@ def case_create(request):
         else:
             messages.success(request, _("Case %(number)s opened.") % {"number": case.number})
             return redirect("web:case_detail", pk=case.pk)
-    return render(request, "web/cases/form.html", {"form": form, "person": person,
-                                                   "case": None})
+    return render(request, "web/cases/form.html", {
+        "form": form, "person": person, "case": None,
+        "identity": sharing.Identity(person, person.reference)})  # visible: get_visible
 
 
 @login_required
@@ -83,16 +85,20 @@ def case_detail(request, pk: int):
     parts = case_parts.detail_parts(request.membership, case, may_change)
     if parts["parts"]:  # the return belongs to the owning organisation, like the parts
         parts.update(return_pages.return_part(request.membership, case))
+    membership = request.membership
+    history = access.may_read_history(membership, case)  # the owner's only
     return render(request, "web/cases/detail.html", {
         "case": case, "may_change": may_change,
+        "identity": sharing.identity_of(membership, case), "may_read_history": history,
         "countries": _country_names(case), "answers": _answers(case),
         # Notes and events stay with the owning organisation, even on a shared case.
-        "events": access.visible(request.membership, case.events.select_related("country")),
-        "notes": access.visible(request.membership, case.notes.select_related("author")),
+        "events": access.related(membership, case, "events").select_related("country"),
+        "notes": access.related(membership, case, "notes").select_related("author"),
         "note_form": NoteForm() if may_change else None,
         "event_form": event_form,
         # Computed only if something reads it (the template does not: see case_history).
-        "changes": SimpleLazyObject(lambda: field_changes(case)),
+        "changes": SimpleLazyObject(lambda: sharing.case_changes(membership, case)
+                                    if history else []),
         **parts})
 
 
@@ -103,10 +109,12 @@ HISTORY_PAGE = 50  # changes per page of the history
 def case_history(request, pk: int):
     """Who changed which field of the case when, newest first, a page at a time. The case
     page loads it with htmx when it scrolls into view; without JavaScript it is a page of
-    its own. Opening it is written to the access log."""
+    its own. Only the case's own organisation reads it (403 for one it is shared with); the
+    person is hidden where the identity is. Opening it is written to the access log."""
     case = _case(request, pk)
+    changes = sharing.case_changes(request.membership, case)
     log_access(request.membership, case, action="history")
-    page = Paginator(field_changes(case), HISTORY_PAGE).get_page(request.GET.get("page"))
+    page = Paginator(changes, HISTORY_PAGE).get_page(request.GET.get("page"))
     template = ("web/cases/_history_rows.html" if request.htmx
                 else "web/cases/history.html")
     return render(request, template, {"case": case, "page": page})
@@ -141,8 +149,9 @@ def case_edit(request, pk: int):
     else:
         form = CaseEditForm(initial=CaseEditForm.initial_for(case))
     log_access(request.membership, case, action="edit")
-    return render(request, "web/cases/form.html", {"form": form, "person": case.person,
-                                                   "case": case, "conflict": conflict})
+    return render(request, "web/cases/form.html", {
+        "form": form, "case": case, "conflict": conflict,
+        "identity": sharing.identity_of(request.membership, case)})
 
 
 @login_required

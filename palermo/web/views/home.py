@@ -4,7 +4,7 @@ waiting for a second person — and, for a member whose role awaits confirmation
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from palermo.cases import followups, referrals, screening
+from palermo.cases import followups, referrals, screening, sharing
 from palermo.cases.models import Case
 from palermo.core import access, grants
 from palermo.core.access import Action
@@ -19,7 +19,8 @@ def home(request):
         mine = access.visible(membership, Case.objects.select_related("person")).filter(
             assigned_to=request.user).exclude(status__in=("Closed", "ClosedReferred"))
         context.update({
-            "my_cases": mine[:20], "my_case_count": mine.count(),
+            "my_cases": sharing.with_identities(membership, mine[:20]),
+            "my_case_count": mine.count(),
             "overdue": followups.overdue(membership)[:20],
             "incoming": referrals.incoming(membership)[:20],
         })

@@ -118,7 +118,9 @@ def person_detail(request, pk: int):
     may_change = access.can(request.membership, Action.CHANGE, person)
     current = may_change and not person.merged_into_id and not person.erased_at
     return render(request, "web/persons/detail.html", {
-        "person": person, "changes": field_changes(person),
+        "person": person,
+        "changes": (field_changes(person) if access.may_read_history(request.membership, person)
+                    else []),
         "may_change": may_change,
         "may_merge": current,
         "may_erase": (not person.erased_at

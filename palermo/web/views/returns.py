@@ -83,12 +83,13 @@ def _steps(journey: Return, child: bool) -> list[StepRow]:
     return rows
 
 
-def _journey_of(case: Case) -> Return | None:
+def _journey_of(membership: Membership, case: Case) -> Return | None:
     """The case's return with what its section shows, in a fixed number of queries (the
-    receipts themselves are not loaded: only their names)."""
+    receipts themselves are not loaded: only their names). None where the member's
+    organisation does not own it (a return is never shared with the case)."""
     payments = Disbursement.objects.defer("receipt").select_related(
         "recorded_by", "override_by")
-    return (Return.objects.filter(case=case)
+    return (access.visible(membership, Return.objects.filter(case=case))
             .select_related("country", "safety_assessed_by", "plan")
             .prefetch_related(Prefetch("disbursements", queryset=payments),
                               "plan__actions")
@@ -98,7 +99,7 @@ def _journey_of(case: Case) -> Return | None:
 def return_part(membership: Membership, case: Case) -> dict[str, Any]:
     """What the return and reintegration section of the case page shows (only for those
     who may change the case: see ``case_parts.detail_parts``)."""
-    journey = _journey_of(case)
+    journey = _journey_of(membership, case)
     if journey is None:
         start_form = ReturnStartForm()
         cached_widgets(start_form)
