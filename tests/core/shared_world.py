@@ -30,6 +30,7 @@ from palermo.cases.models import Case, Person, Referral
 from palermo.cases.services import update_person
 from palermo.core.models import Country, Membership, Role, User
 from palermo.questionnaires import services as forms
+from tests.conftest import confirmed_membership
 from tests.questionnaires.forms import xlsform
 
 STATES = ("pending", "declined", "accepted_without_consent", "accepted_with_consent",
@@ -118,7 +119,7 @@ def furnish(member: Membership, case: Case, tag: str, story) -> dict[str, object
 def receiver_supervisor(cast) -> Membership:
     """bianca, supervisor at NGO B (the receiving organisation's supervisor)."""
     user = User.objects.create_user("bianca", password="irrelevant-here-0")
-    return Membership.objects.create(user=user, organisation=cast.ngo_b, role=Role.SUPERVISOR)
+    return confirmed_membership(user, cast.ngo_b, Role.SUPERVISOR)
 
 
 def build(cast, person_a: Person, case_a: Case, state: str) -> World:

@@ -14,9 +14,9 @@ from palermo.cases import casework, referrals
 from palermo.cases.assistance import record_consent
 from palermo.cases.models import Case
 from palermo.cases.services import update_person
-from palermo.core.models import Membership, Role, User
+from palermo.core.models import Role, User
 from palermo.exchange.sealed import unseal
-from tests.conftest import signed_in
+from tests.conftest import confirmed_membership, signed_in
 
 NOTICE = "identity is not shared"
 
@@ -128,8 +128,8 @@ def test_the_identified_export_holds_the_organisations_own_cases_and_seen_identi
     """NGO B's supervisor exports: its own case, never NGO A's (nor its events), and the
     person's identity only while NGO B sees it."""
     settings.PALERMO_REQUIRE_2FA = False
-    bianca = Membership.objects.create(user=User.objects.create_user("bianca"),
-                                       organisation=cast.ngo_b, role=Role.SUPERVISOR)
+    bianca = confirmed_membership(User.objects.create_user("bianca"), cast.ngo_b,
+                                  Role.SUPERVISOR)
     passphrase = "seven long words for the export test"
 
     def exported() -> str:
