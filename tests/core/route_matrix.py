@@ -74,6 +74,11 @@ NOT_ABOUT_CASES = {
     "switch_organisation": "chooses the acting membership",
     "tokens": "the member's API tokens", "revoke_token": "one of the member's API tokens",
     "set_language": "the interface language",
+    "password_change": "the member's own password",
+    "password_reset_confirm": "setting one's password from a reset link",
+    "password_reset_complete": "says the reset is done",
+    # Access grants: memberships (who works where), never a case or person.
+    "grant_confirm": "confirms a membership grant", "grant_refuse": "refuses a membership grant",
     "palermo_api_api_health": "liveness, no data", "palermo_api_api_me": "who the token is",
     # Questionnaires as instruments, and responses that are not about a case.
     "form_list": "published forms", "form_manage": "form uploads",
