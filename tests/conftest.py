@@ -23,6 +23,16 @@ from palermo.core import crypto
 from palermo.core.models import ApiToken, Country, Membership, Organisation, Role, User
 
 PASSWORD = "correct horse battery staple 42"
+DATABASES = ["default", "jobs"]
+
+
+def pytest_collection_modifyitems(items):
+    """A test with the database has the jobs database too (palermo/core/routers.py): pages,
+    endpoints and commands that start long work record a job there."""
+    for item in items:
+        if {"db", "transactional_db"} & set(getattr(item, "fixturenames", ())) \
+                and item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(databases=DATABASES))
 
 
 @pytest.fixture(autouse=True)

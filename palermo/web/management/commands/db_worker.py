@@ -1,0 +1,33 @@
+"""``palermo db_worker``: the background-job worker (django-tasks' database worker), after
+Palermo's start-up: the jobs database migrated (SQLite), the field keyring checked, and the
+jobs and import batches whose process died recorded as interrupted.
+
+``palermo serve`` and ``palermo demo`` run it beside the web server; in production it may run
+as a service of its own (docs/admin-guide.md).
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
+
+from palermo.core import crypto, jobs
+from palermo.exchange import jobs as exchange_jobs
+from palermo.web.management.commands.serve import migrate_all
+
+
+class Command(DatabaseWorker):
+    help = ("Run Palermo's background jobs (imports, CTDC releases …). Records the jobs left "
+            "running by a process that died as interrupted, then waits for work.")
+
+    def handle(self, *args, **options):
+        migrate_all()
+        try:
+            crypto.keyring()
+        except crypto.KeyringError as exc:
+            raise CommandError(str(exc)) from exc
+        found = jobs.mark_interrupted(), exchange_jobs.mark_interrupted()
+        if any(found) and options["verbosity"]:
+            self.stdout.write(f"Recorded as interrupted: {found[0]} job(s), {found[1]} "
+                              "import batch(es) whose process had died.")
+        super().handle(*args, **options)
