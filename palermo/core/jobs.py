@@ -38,7 +38,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import connections
+from django.db import OperationalError, connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -106,10 +106,13 @@ class Progress:
         now = time.monotonic()
         if stage != self._stage or done >= total or now - self._written >= PROGRESS_SECONDS:
             self._stage, self._written = stage, now
-            Job.objects.filter(pk=self.job.pk).update(
-                stage=stage, done=done, total=total, heartbeat_at=timezone.now())
-            if _cancel_requested(self.job.pk):
-                self.cancelled.set()
+            try:
+                Job.objects.filter(pk=self.job.pk).update(
+                    stage=stage, done=done, total=total, heartbeat_at=timezone.now())
+                if _cancel_requested(self.job.pk):
+                    self.cancelled.set()
+            except OperationalError:  # the jobs database busy: report at the next chunk
+                self._written = 0.0
         self.check()
 
     def check(self) -> None:
@@ -260,6 +263,7 @@ def _finish(job: Job, status: str, outcome: Outcome) -> Job:
         job.result_name, job.result_type = outcome.file_name, outcome.file_type
     job.save(update_fields=["status", "finished_at", "message", "result", "result_file",
                             "result_name", "result_type"])
+    job.refresh_from_db()  # with the progress written meanwhile
     return job
 
 

@@ -8,6 +8,9 @@ as a service of its own (docs/admin-guide.md).
 
 from __future__ import annotations
 
+import os
+import signal
+
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
@@ -21,6 +24,9 @@ class Command(DatabaseWorker):
             "running by a process that died as interrupted, then waits for work.")
 
     def handle(self, *args, **options):
+        # The worker stops gracefully on SIGTERM/SIGINT (it finishes its job first); a
+        # process it forks — an import's checking workers — must stop when told, as usual.
+        os.register_at_fork(after_in_child=_default_signals)
         migrate_all()
         try:
             crypto.keyring()
@@ -31,3 +37,8 @@ class Command(DatabaseWorker):
             self.stdout.write(f"Recorded as interrupted: {found[0]} job(s), {found[1]} "
                               "import batch(es) whose process had died.")
         super().handle(*args, **options)
+
+
+def _default_signals() -> None:
+    for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT):
+        signal.signal(number, signal.SIG_DFL)
