@@ -35,6 +35,17 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.django_db(databases=DATABASES))
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and then the jobs connection closed before the test database is
+    dropped (on PostgreSQL it is a second connection to the same database)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections["jobs"].close()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_keyring():
     """Each test's database starts without the keyring fingerprint (transactions roll back),

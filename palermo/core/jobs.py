@@ -267,6 +267,19 @@ def _finish(job: Job, status: str, outcome: Outcome) -> Job:
     return job
 
 
+def starter(job: Job) -> Membership:
+    """The membership the job's starter acted with — still active, else the job is
+    refused: work runs with the rights its starter has when it runs."""
+    membership = Membership.objects.filter(
+        user_id=job.user_id, organisation_id=job.organisation_id, active=True,
+        user__is_active=True, organisation__active=True,
+    ).select_related("user", "organisation").first()
+    if membership is None:
+        raise JobRefused(_("The member who started this job no longer works for the "
+                           "organisation."))
+    return membership
+
+
 def result_file(job: Job) -> bytes | None:
     """The job's result file, decrypted, or None."""
     return base64.b64decode(job.result_file) if job.result_file else None

@@ -364,7 +364,7 @@ def _start_batch(batch: ImportBatch, job_id) -> ImportBatch:
     """Record the start of the import, committed before any row is written: if its process
     dies, the batch stays *running* and is later shown as interrupted."""
     batch.status, batch.job_id = ImportBatch.Status.RUNNING, job_id or batch.job_id
-    batch.save()
+    batch.save(update_fields=["status", "job_id"] if batch.pk else None)
     return batch
 
 

@@ -30,17 +30,6 @@ KINDS = {"import_check": gettext_lazy("Check of an import file"),
          "import": gettext_lazy("Import of cases"), "ctdc_export": gettext_lazy("CTDC release")}
 
 
-def _membership(job: Job) -> Membership:
-    """The membership the job's starter acted with (still active: else the job fails)."""
-    membership = Membership.objects.filter(
-        user_id=job.user_id, organisation_id=job.organisation_id, active=True,
-        user__is_active=True).select_related("user", "organisation").first()
-    if membership is None:
-        raise JobRefused(_("The member who started this job no longer works for the "
-                           "organisation."))
-    return membership
-
-
 # -- checking and importing a file -----------------------------------------------------------
 
 def _keep(membership: Membership, content: bytes, filename: str, layout: str,
@@ -125,7 +114,7 @@ def check_body(job: Job, progress: Progress) -> Outcome:
     """Check the file kept in the job's batch."""
     batch = _batch(job)
     try:
-        report = importing.check_batch(_membership(job), batch, LAYOUTS[batch.layout],
+        report = importing.check_batch(jobs.starter(job), batch, LAYOUTS[batch.layout],
                                        progress=progress)
     except jobs.JobCancelled:
         ImportBatch.objects.filter(pk=batch.pk).update(
@@ -141,7 +130,7 @@ def import_body(job: Job, progress: Progress) -> Outcome:
     """Import the file kept in the job's batch (all or nothing, see ``importing``)."""
     batch = _batch(job)
     try:
-        report = importing.import_batch(_membership(job), batch, LAYOUTS[batch.layout],
+        report = importing.import_batch(jobs.starter(job), batch, LAYOUTS[batch.layout],
                                         quarantine=job.params.get("quarantine", False),
                                         progress=progress, job_id=job.pk)
     except jobs.JobCancelled:
@@ -195,7 +184,8 @@ def with_outcome(batches: QuerySet) -> list[ImportBatch]:
 def mark_interrupted() -> int:
     """Record as interrupted the batches whose job died (the worker does this when it
     starts): nothing of their rows was written — their transaction never committed."""
-    dead = interrupted(list(ImportBatch.objects.filter(status__in=ImportBatch.ACTIVE)))
+    dead = interrupted(list(ImportBatch.objects.filter(status__in=ImportBatch.ACTIVE)
+                            .defer("content", "report")))
     if not dead:
         return 0
     return ImportBatch.objects.filter(pk__in=dead, status__in=ImportBatch.ACTIVE).update(
@@ -220,7 +210,7 @@ def ctdc_body(job: Job, progress: Progress) -> Outcome:
     from palermo.disclosure import BudgetExhausted, SynthesisRefused
 
     p = job.params
-    membership = _membership(job)
+    membership = jobs.starter(job)
     progress("release", 0, 1)
     try:
         release = ctdc.export(membership, method=p["method"], epsilon=p["epsilon"], k=p["k"],

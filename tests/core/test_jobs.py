@@ -118,7 +118,8 @@ def test_a_failure_is_recorded_without_the_errors_text(cast, caplog):
     assert "Adaeze" not in str(raised.value) and raised.value.__cause__ is None
 
 
-def test_a_job_asked_to_stop_is_cancelled_between_steps(cast):
+def test_a_job_asked_to_stop_is_cancelled_between_steps(cast, monkeypatch):
+    monkeypatch.setattr(jobs, "PROGRESS_SECONDS", 0)  # read the flag at every step
     seen = []
 
     def body(job, progress):
@@ -144,7 +145,7 @@ def test_a_queued_job_cancelled_never_runs(cast):
     assert job.status == "cancelled" and not ran
 
 
-def test_a_running_job_with_a_silent_heartbeat_is_interrupted(cast, settings):
+def test_a_running_job_with_a_silent_heartbeat_is_interrupted(cast, browser, settings):
     settings.PALERMO_JOB_STALE_SECONDS = 60
     now = timezone.now()
     alive = _job(cast.fatima, status=Job.Status.RUNNING, heartbeat_at=now)
@@ -155,7 +156,7 @@ def test_a_running_job_with_a_silent_heartbeat_is_interrupted(cast, settings):
     assert jobs.mark_interrupted() == 1
     assert {j.pk: j.status for j in Job.objects.all()} == {
         alive.pk: "running", dead.pk: "interrupted", queued.pk: "queued"}
-    page = signed_in(cast.fatima).get(reverse("web:job_list"))
+    page = browser("fatima").get(reverse("web:job_list"))
     assert b"Interrupted" in page.content
 
 
@@ -193,3 +194,19 @@ def test_api_job_endpoints(cast, api_client):
     assert api_client("chen").post(f"/api/jobs/{running.pk}/cancel").status_code == 404
     cancelled = api_client("fatima").post(f"/api/jobs/{running.pk}/cancel").json()
     assert cancelled["cancel_requested"] is True
+
+
+def test_the_report_of_all_tables_is_a_job_for_its_reader(cast, browser):
+    """A supervisor's report holds her organisation's real counts: her M&E officer, who
+    sees protected counts only, cannot open it; a donor's is the donor's."""
+    made = browser("fatima").get("/reports/print/", follow=True)
+    job = Job.objects.get(kind="statistics_report")
+    assert made.redirect_chain[-1][0] == reverse("web:job_detail", args=[job.pk])
+    assert (job.work_kind, job.work_action, job.status) == ("statistics", "view", "done")
+    result = reverse("web:job_result", args=[job.pk])
+    opened = browser("fatima").get(result)
+    assert opened.status_code == 200 and b"@media print" in opened.content
+    assert opened["Content-Disposition"].startswith("inline")
+    assert browser("emre").get(result).status_code == 404
+    assert browser("dana").get(result).status_code == 404
+    assert browser("amina").get("/reports/print/").status_code == 403

@@ -83,5 +83,6 @@ def job_result(request, pk):
         raise Http404
     response = HttpResponse(content, content_type=job.result_type or
                             "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
+    shown = "inline" if job.result_type.startswith("text/html") else "attachment"
+    response["Content-Disposition"] = f'{shown}; filename="{job.result_name}"'
     return response
