@@ -11,7 +11,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from django.http import Http404, HttpResponse
 from ninja import Router, Schema
 
 from palermo.api.schemas import Error
@@ -80,11 +79,4 @@ def job_cancel(request, job_id: uuid.UUID):
 @router.get("/{job_id}/result", response={403: Error, 404: Error})
 def job_result(request, job_id: uuid.UUID):
     """The job's result file, once done."""
-    job = _job(request, job_id)
-    content = jobs.result_file(job) if job.status == Job.Status.DONE else None
-    if content is None:
-        raise Http404
-    response = HttpResponse(content, content_type=job.result_type or
-                            "application/octet-stream")
-    response["Content-Disposition"] = f'attachment; filename="{job.result_name}"'
-    return response
+    return jobs.result_response(_job(request, job_id))

@@ -39,6 +39,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError, connections
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -283,6 +284,20 @@ def starter(job: Job) -> Membership:
 def result_file(job: Job) -> bytes | None:
     """The job's result file, decrypted, or None."""
     return base64.b64decode(job.result_file) if job.result_file else None
+
+
+def result_response(job: Job, *, inline_html: bool = False) -> HttpResponse:
+    """The finished job's result file as a download (an HTML report shown in the browser
+    when *inline_html*); ``Http404`` while there is none."""
+    content = result_file(job) if job.status == Job.Status.DONE else None
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type=job.result_type or
+                            "application/octet-stream")
+    shown = "inline" if inline_html and job.result_type.startswith("text/html") \
+        else "attachment"
+    response["Content-Disposition"] = f'{shown}; filename="{job.result_name}"'
+    return response
 
 
 def request_cancel(membership: Membership, job: Job) -> Job:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -77,12 +76,4 @@ def job_cancel(request, pk):
 def job_result(request, pk):
     """The job's result file (only to those who may follow the job, i.e. could have done
     the work themselves)."""
-    job = _job(request, pk)
-    content = jobs.result_file(job) if job.status == Job.Status.DONE else None
-    if content is None:
-        raise Http404
-    response = HttpResponse(content, content_type=job.result_type or
-                            "application/octet-stream")
-    shown = "inline" if job.result_type.startswith("text/html") else "attachment"
-    response["Content-Disposition"] = f'{shown}; filename="{job.result_name}"'
-    return response
+    return jobs.result_response(_job(request, pk), inline_html=True)

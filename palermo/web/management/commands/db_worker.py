@@ -1,6 +1,6 @@
 """``palermo db_worker``: the background-job worker (django-tasks' database worker), after
-Palermo's start-up: the jobs database migrated (SQLite), the field keyring checked, and the
-jobs and import batches whose process died recorded as interrupted.
+Palermo's start-up: the jobs database migrated (SQLite: a file of its own), the field
+keyring checked, and the jobs and import batches whose process died recorded as interrupted.
 
 ``palermo serve`` and ``palermo demo`` run it beside the web server; in production it may run
 as a service of its own (docs/admin-guide.md).
@@ -11,12 +11,13 @@ from __future__ import annotations
 import os
 import signal
 
+from django.core.management import call_command
 from django.core.management.base import CommandError
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
 from palermo.core import crypto, jobs
+from palermo.core.routers import JOBS_DB, separate_jobs_database
 from palermo.exchange import jobs as exchange_jobs
-from palermo.web.management.commands.serve import migrate_all
 
 
 class Command(DatabaseWorker):
@@ -27,7 +28,8 @@ class Command(DatabaseWorker):
         # The worker stops gracefully on SIGTERM/SIGINT (it finishes its job first); a
         # process it forks — an import's checking workers — must stop when told, as usual.
         os.register_at_fork(after_in_child=_default_signals)
-        migrate_all()
+        if separate_jobs_database():  # the main database is migrated by `palermo migrate`
+            call_command("migrate", database=JOBS_DB, interactive=False, verbosity=0)
         try:
             crypto.keyring()
         except crypto.KeyringError as exc:
