@@ -28,11 +28,17 @@ DATABASES = ["default", "jobs"]
 
 def pytest_collection_modifyitems(items):
     """A test with the database has the jobs database too (palermo/core/routers.py): pages,
-    endpoints and commands that start long work record a job there."""
+    endpoints and commands that start long work record a job there. A transactional test
+    starts from the migrated database (reference data), whatever transactional test ran
+    before it and emptied the tables."""
     for item in items:
-        if {"db", "transactional_db"} & set(getattr(item, "fixturenames", ())) \
-                and item.get_closest_marker("django_db") is None:
-            item.add_marker(pytest.mark.django_db(databases=DATABASES))
+        names = set(getattr(item, "fixturenames", ()))
+        if not {"db", "transactional_db", "live_server"} & names \
+                or item.get_closest_marker("django_db") is not None:
+            continue
+        transactional = bool({"transactional_db", "live_server"} & names)
+        item.add_marker(pytest.mark.django_db(databases=DATABASES, transaction=transactional,
+                                              serialized_rollback=transactional))
 
 
 @pytest.fixture(scope="session")
