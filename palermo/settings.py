@@ -45,12 +45,16 @@ INSTALLED_APPS = [
     "palermo.exchange",
     "palermo.api",
     "palermo.web",
+    # After Palermo's apps: palermo.web's ``db_worker`` (start-up checks, then the library's
+    # worker) takes precedence over django_tasks_db's own.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "palermo.core.middleware.SessionMiddleware",  # Django's, quiet for polling requests
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -96,6 +100,27 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20,
                                        "init_command": "PRAGMA journal_mode=WAL;"}
+
+# Job records and the task queue have a connection of their own (palermo/core/routers.py):
+# a second connection to the same PostgreSQL database, or a second SQLite file, so that a
+# job's progress, heartbeat and cancel flag never wait for its own import's transaction.
+PALERMO_SEPARATE_JOBS_DATABASE = DATABASES["default"]["ENGINE"].endswith("sqlite3")
+if PALERMO_SEPARATE_JOBS_DATABASE:
+    _main = Path(DATABASES["default"]["NAME"])  # palermo.sqlite3 -> palermo-jobs.sqlite3
+    DATABASES["jobs"] = {**DATABASES["default"],
+                         "OPTIONS": {**DATABASES["default"]["OPTIONS"]},
+                         "NAME": str(_main.with_name(f"{_main.stem}-jobs{_main.suffix}"))}
+else:
+    DATABASES["jobs"] = {**DATABASES["default"]}
+DATABASE_ROUTERS = ["palermo.core.routers.JobsRouter"]
+
+# Background jobs: django-tasks with its database backend; `palermo serve` and `palermo demo`
+# start the worker (`palermo db_worker`), see docs/admin-guide.md.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A running job beats its heartbeat every few seconds; one silent for this long is shown as
+# interrupted (its process died: killed, out of memory, machine restarted).
+PALERMO_JOB_STALE_SECONDS = int(config.setting("PALERMO_JOB_STALE_SECONDS") or "60")
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "core.User"
 

@@ -24,6 +24,33 @@ from palermo.core import crypto
 from palermo.core.models import ApiToken, Country, Membership, Organisation, Role, User
 
 PASSWORD = "correct horse battery staple 42"
+DATABASES = ["default", "jobs"]
+
+
+def pytest_collection_modifyitems(items):
+    """A test with the database has the jobs database too (palermo/core/routers.py): pages,
+    endpoints and commands that start long work record a job there. A transactional test
+    starts from the migrated database (reference data), whatever transactional test ran
+    before it and emptied the tables."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if not {"db", "transactional_db", "live_server"} & names \
+                or item.get_closest_marker("django_db") is not None:
+            continue
+        transactional = bool({"transactional_db", "live_server"} & names)
+        item.add_marker(pytest.mark.django_db(databases=DATABASES, transaction=transactional,
+                                              serialized_rollback=transactional))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, and then the jobs connection closed before the test database is
+    dropped (on PostgreSQL it is a second connection to the same database)."""
+    yield
+    from django.db import connections
+
+    with django_db_blocker.unblock():
+        connections["jobs"].close()
 
 
 @pytest.fixture(autouse=True)

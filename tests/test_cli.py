@@ -76,7 +76,7 @@ def test_demo_creates_an_install_and_prints_each_password_once(install):
 
 def test_database_files_hold_no_identity_in_plaintext(install):
     data_dir, _ = install
-    blobs = b"".join(p.read_bytes() for p in data_dir.glob("palermo.sqlite3*"))
+    blobs = b"".join(p.read_bytes() for p in data_dir.glob("palermo*.sqlite3*"))
     assert len(blobs) > 100_000
     found = [w for w in _identities(min_length=6) if w.encode() in blobs]
     assert found == []
@@ -107,6 +107,11 @@ def test_served_site_signs_in_and_logs_no_identity(install, tmp_path):
                                            headers={"Referer": f"{base}/"})).read()
         # A name searched in the page or through the API never reaches the log.
         opener.open(f"{base}/cases/persons/?q={urllib.parse.quote(given)}").read()
+        # The worker runs beside the server: a file checked on the import page is done.
+        opener, _ = _sign_in(base, "fatima", logins["fatima"])
+        job_page = _upload_for_check(opener, base, f"prs_FirstName,prs_Gender\n{given},"
+                                                   "Feminine\nAnother,Masculine\n")
+        assert "Checked 2 rows: 2 valid" in job_page
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -114,6 +119,31 @@ def test_served_site_signs_in_and_logs_no_identity(install, tmp_path):
     text = (tmp_path / "server.log").read_text()
     assert "GET /cases/persons/" in text and "POST /cases/persons/" in text
     assert [w for w in _identities() if w in text] == []
+
+
+def _upload_for_check(opener, base: str, text: str) -> str:
+    """Upload a CSV on the import page; wait for its check job; its page when done."""
+    page = opener.open(f"{base}/exchange/import/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    boundary = "palermo-test-boundary"
+    fields = [f'Content-Disposition: form-data; name="{name}"\r\n\r\n{value}'
+              for name, value in (("csrfmiddlewaretoken", token), ("layout", "htcds"))]
+    fields.append('Content-Disposition: form-data; name="file"; filename="f.csv"\r\n'
+                  f"Content-Type: text/csv\r\n\r\n{text}")
+    body = "".join(f"--{boundary}\r\n{f}\r\n" for f in fields) + f"--{boundary}--\r\n"
+    answer = opener.open(urllib.request.Request(
+        f"{base}/exchange/import/", data=body.encode(), headers={
+            "Content-Type": f"multipart/form-data; boundary={boundary}",
+            "Referer": f"{base}/"}))
+    job_url = answer.geturl()
+    assert "/jobs/" in job_url
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        page = opener.open(job_url).read().decode()
+        if "hx-trigger" not in page:
+            return page
+        time.sleep(0.5)
+    raise AssertionError("the check job did not finish: is the worker running?")
 
 
 def _sign_in(base: str, username: str, password: str):

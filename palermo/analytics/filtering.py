@@ -113,3 +113,13 @@ def form_for(data, membership, scope_orgs: tuple[int, ...] | None) -> TableFilte
                            fixed_set=not publication.chooses_population(real))
     form.real_counts = real
     return form
+
+
+def published_tables(specs: list, form: TableFilterForm, scope_orgs):
+    """The tables as this member may see them, or None when the filters are invalid."""
+    if form.is_bound and not form.is_valid():
+        return None
+    filters = form.filters() if form.is_bound else None
+    options = form.options() if form.is_bound else {}
+    return publication.publish_tables(specs, filters, scope_orgs=scope_orgs,
+                                      real_counts=form.real_counts, **options)

@@ -1,7 +1,8 @@
 """API endpoints of the exchange module: thin — parse, call the domain, serialise.
 
 * ``POST /api/exchange/imports/{htcds|template}`` — a file, checked (``dry_run``, the
-  default) or imported; answers the per-row report.
+  default) or imported, as a background job: a small file answers the per-row report at
+  once; a larger one answers 202 with the job to follow (``GET /api/jobs/{id}``).
 * ``POST /api/exchange/core-indicators`` — aggregate counts of an organisation without a
   case system; ``GET`` the merged counts as published (suppressed).
 """
@@ -15,11 +16,13 @@ from palermo.api.schemas import Error
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.exchange import htcds, importing, indicators, template
+from palermo.exchange import jobs as exchange_jobs
 from palermo.exchange.models import CoreIndicatorSubmission
 from palermo.exchange.validation import DATE_ORDERS
 
 router = Router(tags=["exchange"])
 LAYOUTS = {"htcds": htcds.LAYOUT, "template": template.LAYOUT}
+SYNCHRONOUS_BYTES = 1024 * 1024  # up to here, the job is done before the answer
 
 
 class ProblemOut(Schema):
@@ -61,21 +64,35 @@ class PublishedQuery(Schema):
     by: list[str] = ["sex"]
 
 
-@router.post("/imports/{layout}", response={200: ImportOut, 403: Error, 404: Error,
-                                            422: ImportOut})
+class JobStarted(Schema):
+    job: str
+    url: str
+    status: str
+
+
+@router.post("/imports/{layout}", response={200: ImportOut, 202: JobStarted, 403: Error,
+                                            404: Error, 422: ImportOut})
 def import_file(request, layout: str, file: File[UploadedFile], dry_run: bool = True,
                 quarantine: bool = False, date_order: str | None = None):
     """Check (``dry_run=true``, the default) or import a file in the HTCDS layout or the
-    Palermo case template. Supervisors only. A check answers 200 with its report; an import
-    that imported nothing answers 422 with the report."""
+    Palermo case template. Supervisors only. The work is a background job: a file of up to
+    1 MiB is done before the answer — a check answers 200 with its report, an import 200,
+    or 422 with the report when it imported nothing — and a larger file answers 202 with
+    the job's URL (``GET /api/jobs/{id}``: progress, then the same report as ``result``)."""
     importing.require_import(request.membership)
     if layout not in LAYOUTS:
         return Status(404, {"detail": "Unknown layout: htcds or template"})
     if date_order is not None and date_order not in DATE_ORDERS:
         return Status(404, {"detail": "date_order is dmy or mdy"})
-    report = importing.run(request.membership, file.read(), file.name or "upload.csv",
-                           LAYOUTS[layout], dry_run=dry_run, quarantine=quarantine,
-                           date_order=date_order, channel="api")
+    content = file.read()
+    options = {"dry_run": dry_run, "quarantine": quarantine, "date_order": date_order}
+    if len(content) > SYNCHRONOUS_BYTES:
+        job = exchange_jobs.start_upload(request.membership, content,
+                                         file.name or "upload.csv", layout, **options)
+        return Status(202, {"job": str(job.pk), "url": f"/api/jobs/{job.pk}",
+                            "status": job.status})
+    report = exchange_jobs.run_upload_here(request.membership, content,
+                                           file.name or "upload.csv", layout, **options)
     return Status(200 if dry_run or report.imported else 422, report.as_dict())
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from palermo.cases.models import Case, Consent, Service
@@ -29,20 +29,6 @@ def rejects_all_services(case: Case) -> bool:
     later = case.consents.filter(kind=Consent.Kind.ASSISTANCE, decision=Consent.Decision.GIVEN,
                                  recorded_at__gt=rejection.recorded_at)
     return not later.exists()
-
-
-def continuations_with_processing_consent(organisation_id: int) -> models.QuerySet:
-    """The cases of *organisation_id* continuing a referral on which the person's consent
-    to the processing of their data is in force — the receiver's own consent, which lets it
-    see the person's identity whatever the sender's consent says (``Person.access_shared``).
-    The decision in force is the latest, as :func:`decision_in_force` reads it."""
-    latest = (Consent.objects.filter(case=models.OuterRef("pk"),
-                                     kind=Consent.Kind.DATA_PROCESSING,
-                                     organisation__isnull=True)
-              .order_by(*Consent._meta.ordering).values("decision")[:1])
-    return (Case.objects.filter(organisation_id=organisation_id, referred_by__isnull=False)
-            .annotate(processing=models.Subquery(latest))
-            .filter(processing=Consent.Decision.GIVEN))
 
 
 def may_share_with(case: Case, organisation: Organisation) -> bool:

@@ -118,6 +118,14 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.VIEW: {R.ME_OFFICER: OWN, R.ANALYST: ALL},
         Action.CREATE: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN},
     },
+    # Background jobs (an import, a CTDC export, the full report): whoever starts one follows
+    # and may cancel it; supervisors follow and cancel their organisation's. Either way only
+    # jobs of a kind of work the member may do themself (see visible_jobs).
+    "job": {
+        Action.VIEW: {R.SUPERVISOR: OWN},
+        Action.CREATE: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN, R.ANALYST: OWN, R.DONOR: OWN},
+        Action.CHANGE: {R.SUPERVISOR: OWN},
+    },
 }
 
 # Roles whose members open identity records, and administrators, sign in with two factors.
@@ -499,3 +507,38 @@ def require_history(membership: Membership | None, obj: models.Model) -> None:
     """Raise ``PermissionDenied`` unless :func:`may_read_history` allows it."""
     if not may_read_history(membership, obj):
         raise PermissionDenied
+# Background jobs (``core.Job``). A job is owned by the organisation its starter acted for;
+# its ``work_kind`` and ``work_action`` name the rule of the work itself (an import is
+# ``case_exchange``/create). Its record, progress and result — the import report, the
+# export file — go to those who could have done that work: the starter, and supervisors of
+# the organisation.
+
+
+def _work_allowed(membership: Membership | None) -> models.Q:
+    """The jobs whose work *membership* may do (nothing matches when it may do none)."""
+    allowed = models.Q(pk__in=[])
+    for kind, by_action in RULES.items():
+        for action in by_action:
+            if scope(membership, action, kind) is not Scope.NONE:
+                allowed |= models.Q(work_kind=kind, work_action=action.value)
+    return allowed
+
+
+def visible_jobs(membership: Membership | None, queryset: models.QuerySet,
+                 action: Action = Action.VIEW) -> models.QuerySet:
+    """The jobs *membership* may follow (*action* view) or cancel (change): started by the
+    member while acting for this organisation, or the organisation's for a role whose
+    ``job`` rule reaches them — and in both cases of a kind of work the member may do."""
+    return visible_or_authored(membership, queryset, action).filter(_work_allowed(membership))
+
+
+def get_visible_job(membership: Membership | None, queryset: models.QuerySet,
+                    action: Action = Action.VIEW, **lookup):
+    """One job *membership* may follow (or cancel): 403 for a role that never has jobs,
+    404 for a job that does not exist or is not the member's to see."""
+    if not reaches(membership, "job", Action.VIEW, Action.CREATE):
+        raise PermissionDenied
+    try:
+        return visible_jobs(membership, queryset, action).get(**lookup)
+    except queryset.model.DoesNotExist as exc:
+        raise Http404 from exc

@@ -319,10 +319,11 @@ def check_fingerprint(ring: Keyring) -> None:
     ``PALERMO_FIELD_KEY`` — stops here with a clear error instead of writing values nobody
     can read or reporting intact values as tampered.
     """
+    from django.apps import apps
     from django.db import connection
 
-    from palermo.core.models import KeyringFingerprint
-
+    # Through the app registry: the models' encrypted fields use this module.
+    KeyringFingerprint = apps.get_model("core", "KeyringFingerprint")  # noqa: N806
     table = KeyringFingerprint._meta.db_table
     if table not in connection.introspection.table_names():
         return  # before the first migration

@@ -1,14 +1,29 @@
-"""Request middleware: the acting membership, and the two-factor requirement."""
+"""Request middleware: the session, the acting membership, and the two-factor requirement."""
 
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 
 from palermo.core import access
 
 SESSION_KEY = "palermo_organisation"
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a *passive* request — a page polling a
+    job's progress, marked ``request.passive`` by its view — neither refreshes nor writes
+    the session: automatic polling is not activity (it must not keep an idle session
+    alive), and on SQLite it must not wait for the database that a running import holds."""
+
+    def process_response(self, request, response):
+        if getattr(request, "passive", False) and not request.session.modified:
+            patch_vary_headers(response, ("Cookie",))
+            return response
+        return super().process_response(request, response)
 
 
 class ActingMembershipMiddleware:

@@ -34,6 +34,7 @@ from palermo.cases.models import Person
 from palermo.cases.writing import batch_writing
 from palermo.core import access, crypto
 from palermo.core.access import Action
+from palermo.core.jobs import JobCancelled
 from palermo.core.models import Membership
 from palermo.exchange import rowcheck
 from palermo.exchange.models import ImportBatch, QuarantinedRow
@@ -127,6 +128,16 @@ class ImportReport:
                 "quarantined": self.quarantined, "unknown_columns": self.unknown_columns,
                 "unused_columns": self.unused_columns, "batch": self.batch_id,
                 "problems": [p.as_dict() for p in self.problems]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> ImportReport:
+        """The report as kept by :meth:`as_dict` (a batch's or a job's), to show again."""
+        return cls(layout=data["layout"], filename="", dry_run=data["dry_run"],
+                   rows=data["rows"], imported=data["imported"],
+                   quarantined=data["quarantined"],
+                   problems=[Problem(**p) for p in data["problems"]],
+                   unknown_columns=data["unknown_columns"],
+                   unused_columns=data["unused_columns"], batch_id=data["batch"])
 
     def summary(self) -> str:
         if self.dry_run:
@@ -327,9 +338,16 @@ class _Duplicates:
 def run(membership: Membership, content: bytes, filename: str, layout: Layout, *,
         dry_run: bool = False, quarantine: bool = False, date_order: str | None = None,
         channel: str = "cli", progress: Progress | None = None,
-        batch: ImportBatch | None = None) -> ImportReport:
+        batch: ImportBatch | None = None, job_id=None) -> ImportReport:
     """Check and (unless *dry_run*) import a file. Returns the report; see module docs.
-    *batch*: the record of a checked upload being confirmed (else a new one is made)."""
+    *batch*: the record of a checked upload being imported (else a new one is made);
+    *job_id*: the job running the import, whose heartbeat tells whether it is still alive.
+
+    A real import records its batch first, in a transaction of its own (status *running*),
+    then writes in one transaction that also marks the batch imported; a refused or
+    cancelled import marks it so after rolling back. *progress* may raise
+    ``JobCancelled`` between chunks: the rows are rolled back, the batch says *cancelled*,
+    and the exception goes on to the job."""
     require_import(membership)
     started = timezone.now()
     # Tens of thousands of new objects make the cyclic garbage collector run again and
@@ -339,37 +357,56 @@ def run(membership: Membership, content: bytes, filename: str, layout: Layout, *
     try:
         # One keyring for the whole file: read once, not looked up for every value.
         with crypto.pinned_keyring():
-            return _run(membership, content, filename, layout, started, dry_run=dry_run,
-                        quarantine=quarantine, date_order=date_order, channel=channel,
-                        progress=progress, batch=batch)
+            if dry_run:
+                report = check(membership, content, filename, layout, date_order=date_order,
+                               progress=progress).report
+                report.dry_run, report.quarantine = True, quarantine
+            else:
+                batch = _start_batch(batch or ImportBatch(
+                    organisation=membership.organisation, user=membership.user,
+                    layout=layout.name, filename=filename, channel=channel,
+                    sha256=hashlib.sha256(content).hexdigest(), date_order=date_order or ""),
+                    job_id)
+                report = _import(membership, content, filename, layout, date_order,
+                                 quarantine, progress, batch)
+            report.seconds = (timezone.now() - started).total_seconds()
+            return report
     finally:
         if collecting:
             gc.enable()
 
 
-def _run(membership, content, filename, layout, started, *, dry_run, quarantine, date_order,
-         channel, progress, batch) -> ImportReport:
-    if dry_run:
-        report = check(membership, content, filename, layout, date_order=date_order,
-                       progress=progress).report
-        report.dry_run, report.quarantine = True, quarantine
-        report.seconds = (timezone.now() - started).total_seconds()
-        return report
+def _start_batch(batch: ImportBatch, job_id) -> ImportBatch:
+    """Record the start of the import, committed before any row is written: if its process
+    dies, the batch stays *running* and is later shown as interrupted."""
+    batch.status, batch.job_id = ImportBatch.Status.RUNNING, job_id or batch.job_id
+    batch.save(update_fields=["status", "job_id"] if batch.pk else None)
+    return batch
+
+
+def _import(membership, content, filename, layout, date_order, quarantine, progress,
+            batch: ImportBatch) -> ImportReport:
     checked, job, rows = _begin(membership, content, filename, layout, date_order)
     report = checked.report
     report.quarantine = quarantine
-    batch = batch or ImportBatch(organisation=membership.organisation, user=membership.user,
-                        layout=layout.name, filename=filename, channel=channel,
-                        sha256=hashlib.sha256(content).hexdigest(),
-                        date_order=date_order or "")
-    if job is not None:
-        try:
+    status = ImportBatch.Status.REFUSED
+    try:
+        if job is not None:
             _write(membership, checked, job, rows, quarantine, batch, progress)
-        except _NothingImported:
+            return report  # the batch was marked in the import's transaction
+    except _NothingImported:
+        pass
+    except JobCancelled:
+        status = ImportBatch.Status.CANCELLED
+        raise
+    except BaseException:  # stopped (Ctrl+C, the worker told to stop) or an error in Palermo
+        status = ImportBatch.Status.INTERRUPTED
+        raise
+    finally:
+        if batch.status == ImportBatch.Status.RUNNING:  # refused or cancelled: rolled back
             report.imported = report.quarantined = 0
-    _end(checked)
-    _finish(batch, report)
-    report.seconds = (timezone.now() - started).total_seconds()
+            _end(checked)
+            _finish(batch, report, status)
     return report
 
 
@@ -384,10 +421,8 @@ def _write(membership: Membership, checked: Checked, job: rowcheck.Job, rows: li
     workers check the next chunks meanwhile), in one transaction. A row with an error stops
     the writing — unless *quarantine* — and the checking goes on for the full report; if
     in the end the file may not be imported, the transaction is rolled back: nothing of it
-    stays."""
+    stays. The batch is marked imported in the same transaction."""
     report = checked.report
-    batch.status = ImportBatch.Status.IMPORTED
-    batch.save()
     written: set[int] = set()  # the persons written: not "already registered" later on
     imported = 0
     with batch_writing():
@@ -411,6 +446,7 @@ def _write(membership: Membership, checked: Checked, job: rowcheck.Job, rows: li
     if not report.importable:
         raise _NothingImported
     report.imported = imported
+    status = ImportBatch.Status.IMPORTED
     if quarantine and report.bad_rows:
         by_row: dict[int, list[dict]] = {}
         for problem in report.errors:
@@ -420,7 +456,9 @@ def _write(membership: Membership, checked: Checked, job: rowcheck.Job, rows: li
                            data={"values": checked.raw(row), "problems": problems})
             for row, problems in sorted(by_row.items()) if row != FILE])
         report.quarantined = len(report.bad_rows)
-        batch.status = ImportBatch.Status.QUARANTINED
+        status = ImportBatch.Status.QUARANTINED
+    _end(checked)
+    _finish(batch, report, status)
 
 
 def _model_problems(exc: ValidationError, records: list[Record]) -> list[Problem]:
@@ -433,9 +471,9 @@ def _model_problems(exc: ValidationError, records: list[Record]) -> list[Problem
     return problems
 
 
-def _finish(batch: ImportBatch, report: ImportReport) -> None:
-    if not report.imported:
-        batch.status = ImportBatch.Status.REFUSED
+def _finish(batch: ImportBatch, report: ImportReport, status: str) -> None:
+    """Mark the batch with how the import ended."""
+    batch.status = status
     batch.rows, batch.imported = report.rows, report.imported
     batch.quarantined, batch.errors = report.quarantined, len(report.errors)
     batch.content = ""
@@ -445,31 +483,28 @@ def _finish(batch: ImportBatch, report: ImportReport) -> None:
     report.batch_id = batch.pk
 
 
-# -- the two-step import of the web page: check (the file is kept, encrypted), confirm ----
-
-def check_upload(membership: Membership, content: bytes, filename: str, layout: Layout, *,
-                 date_order: str | None = None) -> tuple[ImportBatch, ImportReport]:
-    """Check an uploaded file and keep it (encrypted) for confirmation."""
+def check_batch(membership: Membership, batch: ImportBatch, layout: Layout, *,
+                progress: Progress | None = None) -> ImportReport:
+    """Check an uploaded file kept (encrypted) in *batch* for confirmation: the first step
+    of the page's import. The batch becomes *checked*, with its report."""
     require_import(membership)
     with crypto.pinned_keyring():
-        report = check(membership, content, filename, layout, date_order=date_order).report
+        report = check(membership, base64.b64decode(batch.content), batch.filename, layout,
+                       date_order=batch.date_order or None, progress=progress).report
     report.dry_run = True
-    batch = ImportBatch.objects.create(
-        organisation=membership.organisation, user=membership.user, layout=layout.name,
-        filename=filename, sha256=hashlib.sha256(content).hexdigest(),
-        status=ImportBatch.Status.CHECKED, date_order=date_order or "", channel="web",
-        rows=report.rows, errors=len(report.errors),
-        content=base64.b64encode(content).decode("ascii"), report=report.as_dict())
+    batch.status, batch.rows, batch.errors = ImportBatch.Status.CHECKED, report.rows, \
+        len(report.errors)
+    batch.report = report.as_dict()
+    batch.save(update_fields=["status", "rows", "errors", "report"])
     report.batch_id = batch.pk
-    return batch, report
+    return report
 
 
-def confirm_upload(membership: Membership, batch: ImportBatch, layout: Layout, *,
-                   quarantine: bool = False) -> ImportReport:
-    """Import a checked file (only by the member who checked it)."""
+def import_batch(membership: Membership, batch: ImportBatch, layout: Layout, *,
+                 quarantine: bool = False, progress: Progress | None = None,
+                 job_id=None) -> ImportReport:
+    """Import the file kept in *batch* (checked and confirmed, or queued by the API)."""
     require_import(membership)
-    if batch.status != ImportBatch.Status.CHECKED or batch.user_id != membership.user_id:
-        raise ValidationError(_("This file was already imported or is not yours to confirm."))
-    content = base64.b64decode(batch.content)
-    return run(membership, content, batch.filename, layout, quarantine=quarantine,
-               date_order=batch.date_order or None, channel="web", batch=batch)
+    return run(membership, base64.b64decode(batch.content), batch.filename, layout,
+               quarantine=quarantine, date_order=batch.date_order or None,
+               channel=batch.channel, progress=progress, batch=batch, job_id=job_id)

@@ -14,13 +14,26 @@ from palermo.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class ImportBatch(models.Model):
-    """One import of a file (HTCDS or the Palermo case template), from check to result."""
+    """One import of a file (HTCDS or the Palermo case template), from check to result.
+
+    The record is written when the import starts, in a transaction of its own (status
+    *running*), and marked when it ends — in the same transaction as the imported rows — as
+    imported, refused or cancelled. An import whose process died leaves its batch *running*
+    with a silent job: it is shown, then recorded, as *interrupted* (``exchange.batches``).
+    """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", _("Being checked")
         CHECKED = "checked", _("Checked, waiting for confirmation")
+        QUEUED = "queued", _("Waiting to be imported")
+        RUNNING = "running", _("Importing")
         IMPORTED = "imported", _("Imported")
         QUARANTINED = "quarantined", _("Imported, bad rows in quarantine")
         REFUSED = "refused", _("Refused: nothing imported")
+        CANCELLED = "cancelled", _("Cancelled: nothing imported")
+        INTERRUPTED = "interrupted", _("Interrupted: nothing imported")
+
+    ACTIVE = frozenset({Status.CHECKING, Status.QUEUED, Status.RUNNING})
 
     class Layout(models.TextChoices):
         HTCDS = "htcds", _("HTCDS spreadsheet")
@@ -45,12 +58,15 @@ class ImportBatch(models.Model):
     report = EncryptedJSONField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    job_id = models.UUIDField(null=True, blank=True, help_text=_(
+        "The job checking or importing the file (core.Job, on the jobs connection)"))
 
     access_kind = "case_exchange"
     access_owner = "organisation"
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status"])]
 
     def __str__(self) -> str:
         return f"import {self.pk} ({self.layout}, {self.status})"

@@ -83,4 +83,5 @@ urlpatterns = [
     path("forms/", include("palermo.web.urls_questionnaires")),
     path("reports/", include("palermo.web.urls_analytics")),
     path("exchange/", include("palermo.web.urls_exchange")),
+    path("jobs/", include("palermo.web.urls_jobs")),
 ]

@@ -21,15 +21,16 @@ def test_supervisor_checks_then_confirms_an_import(browser):
     page = client.get(reverse("web:exchange_import"))
     assert page.status_code == 200 and b"template.xlsx" in page.content
     checked = client.post(reverse("web:exchange_import"),
-                          {"layout": "htcds", "file": _upload()})
-    assert checked.status_code == 200
+                          {"layout": "htcds", "file": _upload()}, follow=True)
+    assert checked.status_code == 200 and checked.redirect_chain[0][0].startswith("/jobs/")
     assert b"prs_Gender" in checked.content and b"not one of the allowed" in checked.content
     assert b"Sometimes" not in checked.content  # no cell is repeated (issue 13)
     assert counts() == (0, 0, 0, 0)
     batch = ImportBatch.objects.get(status="checked")
     done = client.post(reverse("web:exchange_import_confirm", args=[batch.pk]),
-                       {"quarantine": "on"})
+                       {"quarantine": "on"}, follow=True)
     assert done.status_code == 200 and counts()[0] == 1
+    assert b"Imported 1 of 2 rows; 1 rows in quarantine." in done.content
     again = client.post(reverse("web:exchange_import_confirm", args=[batch.pk]))
     assert again.status_code == 409
 

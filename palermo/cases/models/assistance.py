@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -132,3 +133,18 @@ class Service(models.Model):
             errors["currency"] = _("Give the currency of the cost.")
         if errors:
             raise ValidationError(errors)
+
+
+def continuations_with_processing_consent(organisation_id: int) -> models.QuerySet:
+    """The cases of *organisation_id* continuing a referral on which the person's consent
+    to the processing of their data is in force — the receiver's own consent, which lets it
+    see the person's identity whatever the sender's consent says (``Person.access_shared``).
+    The decision in force is the latest, as ``cases.assistance.decision_in_force`` reads it."""
+    latest = (Consent.objects.filter(case=models.OuterRef("pk"),
+                                     kind=Consent.Kind.DATA_PROCESSING,
+                                     organisation__isnull=True)
+              .order_by(*Consent._meta.ordering).values("decision")[:1])
+    case_model = apps.get_model("cases", "Case")
+    return (case_model.objects.filter(organisation_id=organisation_id, referred_by__isnull=False)
+            .annotate(processing=models.Subquery(latest))
+            .filter(processing=Consent.Decision.GIVEN))

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from palermo.cases.answers import htcds_answers
+from palermo.cases.models.assistance import continuations_with_processing_consent
 from palermo.core.fields import BlindIndexField, EncryptedDateField, EncryptedTextField
 from palermo.core.languages import language_choices
 from palermo.core.reference_data import read_countries
@@ -78,9 +79,6 @@ class CodeListField(models.JSONField):
 
 
 def _consenting_continuations(organisation_id: int) -> models.QuerySet:
-    # Imported here: the consent rules live in cases.assistance, which imports the models.
-    from palermo.cases.assistance import continuations_with_processing_consent
-
     return continuations_with_processing_consent(organisation_id).values("pk")
 
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from palermo.analytics import publication
 from palermo.analytics.exports import export_tables
-from palermo.analytics.filtering import TableFilterForm, form_for
+from palermo.analytics.filtering import TableFilterForm, form_for, published_tables
 from palermo.analytics.outputs import report_html, table_context
 from palermo.analytics.specs import TableSpec, get_spec, shipped_specs
+from palermo.web import report_jobs
 
 
 def _spec(key: str) -> TableSpec:
@@ -24,16 +25,6 @@ def _spec(key: str) -> TableSpec:
 
 def _form(request, scope_orgs) -> TableFilterForm:
     return form_for(request.GET or None, request.membership, scope_orgs)
-
-
-def _published(specs: list[TableSpec], form: TableFilterForm, scope_orgs):
-    """The tables as this member may see them, or None when the filters are invalid."""
-    if form.is_bound and not form.is_valid():
-        return None
-    filters = form.filters() if form.is_bound else None
-    options = form.options() if form.is_bound else {}
-    return publication.publish_tables(specs, filters, scope_orgs=scope_orgs,
-                                      real_counts=form.real_counts, **options)
 
 
 @login_required
@@ -50,7 +41,7 @@ def table(request, key: str):
     scope_orgs = publication.reader_scope(request.membership)
     spec = _spec(key)
     form = _form(request, scope_orgs)
-    published = _published([spec], form, scope_orgs)
+    published = published_tables([spec], form, scope_orgs)
     context = {"spec": spec, "form": form, "query": request.GET.urlencode(),
                "result": table_context(published[0]) if published else None}
     template = "web/analytics/_result.html" if request.htmx else "web/analytics/table.html"
@@ -65,7 +56,7 @@ def export(request, key: str, fmt: str):
     if fmt not in ("csv", "xlsx"):
         raise Http404
     form = _form(request, scope_orgs)
-    published = _published([spec], form, scope_orgs)
+    published = published_tables([spec], form, scope_orgs)
     if published is None:
         return render(request, "web/analytics/table.html",
                       {"spec": spec, "form": form, "result": None}, status=400)
@@ -77,12 +68,16 @@ def export(request, key: str, fmt: str):
 
 @login_required
 def report(request, key: str | None = None):
-    """The printable report: one table, or every table, with the same filters."""
+    """The printable report of one table, or of every table with the same filters — made
+    by a background job (its page offers the report when it is ready)."""
     scope_orgs = publication.reader_scope(request.membership)
     specs = [_spec(key)] if key else list(shipped_specs().values())
     form = _form(request, scope_orgs)
-    published = _published(specs, form, scope_orgs)
-    if published is None:
+    if form.is_bound and not form.is_valid():
         return render(request, "web/analytics/table.html",
                       {"spec": specs[0], "form": form, "result": None}, status=400)
+    if key is None:
+        job = report_jobs.start_report(request.membership, request.GET.urlencode())
+        return redirect("web:job_detail", pk=job.pk)
+    published = published_tables(specs, form, scope_orgs)
     return HttpResponse(report_html(published, back_url=reverse("web:analytics_index")))

@@ -1,5 +1,6 @@
-"""Exchange pages: bulk import (check, then confirm), the case template, exports, and the
-core-indicator upload. Thin: every rule is in ``palermo.exchange`` and ``core.access``."""
+"""Exchange pages: bulk import (check, then confirm — each a background job), the case
+template, exports (the CTDC release is a job), and the core-indicator upload. Thin: every
+rule is in ``palermo.exchange`` and ``core.access``."""
 
 from __future__ import annotations
 
@@ -7,18 +8,21 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from palermo.core import access
 from palermo.core.access import Action, Scope
-from palermo.exchange import ctdc, htcds, htcds_export, importing, indicators, template
+from palermo.exchange import ctdc, htcds_export, importing, indicators, template
+from palermo.exchange import jobs as exchange_jobs
 from palermo.exchange.models import CoreIndicatorSubmission, ImportBatch
 from palermo.exchange.sealed import MIN_PASSPHRASE, SealError
 
-LAYOUTS = {"htcds": htcds.LAYOUT, "template": template.LAYOUT}
 MAX_UPLOAD = 50 * 1024 * 1024
+# Batches as pages list them: without the kept file and the report (decrypting a file of
+# 200,000 rows takes seconds).
+BATCHES = ImportBatch.objects.defer("content", "report")
 
 
 class UploadForm(forms.Form):
@@ -73,40 +77,59 @@ def _download(content: bytes, name: str, content_type: str) -> HttpResponse:
 
 @login_required
 def import_page(request):
-    """Upload a file; it is checked and its report shown with a button to confirm."""
+    """Upload a file: its check runs as a job, whose page shows the report and a button to
+    confirm the import."""
     importing.require_import(request.membership)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        batch, report = importing.check_upload(
-            request.membership, upload.read(), upload.name,
-            LAYOUTS[form.cleaned_data["layout"]],
-            date_order=form.cleaned_data["date_order"] or None)
-        return render(request, "web/exchange/report.html", {
-            "report": report, "batch": batch, "confirm": ConfirmForm()})
-    recent = access.visible(request.membership, ImportBatch.objects.exclude(
-        status=ImportBatch.Status.CHECKED))[:10]
+        job = exchange_jobs.start_check(request.membership, upload.read(), upload.name,
+                                        form.cleaned_data["layout"],
+                                        date_order=form.cleaned_data["date_order"] or None)
+        return redirect("web:job_detail", pk=job.pk)
+    recent = exchange_jobs.with_outcome(access.visible(request.membership, BATCHES.exclude(
+        status__in=[ImportBatch.Status.CHECKING, ImportBatch.Status.CHECKED]))[:10])
     return render(request, "web/exchange/import.html", {"form": form, "recent": recent})
 
 
 @login_required
 @require_POST
 def import_confirm(request, pk: int):
-    """Import a checked file (the member who checked it)."""
+    """Import a checked file (the member who checked it): the import runs as a job."""
     importing.require_import(request.membership)
-    batch = access.get_visible(request.membership, ImportBatch.objects.all(), pk=pk)
+    batch = access.get_visible(request.membership, BATCHES, pk=pk)
     form = ConfirmForm(request.POST)
     form.is_valid()
     try:
-        report = importing.confirm_upload(request.membership, batch, LAYOUTS[batch.layout],
-                                          quarantine=form.cleaned_data.get("quarantine",
-                                                                           False))
+        job = exchange_jobs.start_import(request.membership, batch,
+                                         quarantine=form.cleaned_data.get("quarantine", False))
     except forms.ValidationError as exc:
         return render(request, "web/exchange/report.html", {"error": exc.messages[0],
                                                              "batch": batch}, status=409)
-    quarantined = batch.quarantine.all() if report.quarantined else []
-    return render(request, "web/exchange/report.html", {
-        "report": report, "batch": batch, "done": True, "quarantined": quarantined})
+    return redirect("web:job_detail", pk=job.pk)
+
+
+def _batch_of(request, job) -> ImportBatch | None:
+    return access.visible(request.membership, BATCHES).filter(
+        pk=(job.result or {}).get("batch")).first()
+
+
+def check_result(request, job) -> dict:
+    """What the page of a finished check shows: the report, and the confirm button while
+    the file waits for confirmation by the member who checked it."""
+    batch = _batch_of(request, job)
+    waiting = batch is not None and batch.status == ImportBatch.Status.CHECKED \
+        and batch.user_id == request.user.pk
+    return {"report": importing.ImportReport.from_dict(job.result["report"]),
+            "batch": batch, "confirm": ConfirmForm() if waiting else None}
+
+
+def import_result(request, job) -> dict:
+    """What the page of a finished import shows: the report and the rows in quarantine."""
+    batch = _batch_of(request, job)
+    report = importing.ImportReport.from_dict(job.result["report"])
+    return {"report": report, "batch": batch, "done": True,
+            "quarantined": batch.quarantine.all() if batch and report.quarantined else []}
 
 
 @login_required
@@ -129,7 +152,8 @@ def _export_rights(membership) -> dict:
 
 @login_required
 def export_page(request):
-    """The identified HTCDS export (sealed) and the de-identified CTDC release."""
+    """The identified HTCDS export (sealed, made at once) and the de-identified CTDC release
+    (a job: its page offers the file when it is made)."""
     rights = _export_rights(request.membership)
     if not any(rights.values()):
         raise PermissionDenied
@@ -137,7 +161,6 @@ def export_page(request):
                                  else None, prefix="htcds")
     ctdc_form = CtdcExportForm(request.POST if request.POST.get("what") == "ctdc" else None,
                                prefix="ctdc")
-    error = ""
     if request.method == "POST" and request.POST.get("what") == "htcds":
         if not rights["may_htcds"]:
             raise PermissionDenied
@@ -154,20 +177,12 @@ def export_page(request):
         if not rights["may_ctdc"]:
             raise PermissionDenied
         if ctdc_form.is_valid():
-            from palermo.disclosure import BudgetExhausted, SynthesisRefused
-
             data = ctdc_form.cleaned_data
-            try:
-                release = ctdc.export(request.membership, method=data["method"],
-                                      epsilon=data["epsilon"], k=data["k"], channel="web")
-            except (BudgetExhausted, SynthesisRefused) as exc:
-                error = str(exc)
-            else:
-                return _download(release.csv(), f"ctdc-{release.method}.csv",
-                                 "text/csv; charset=utf-8")
+            job = exchange_jobs.start_ctdc(request.membership, method=data["method"],
+                                           epsilon=data["epsilon"], k=data["k"])
+            return redirect("web:job_detail", pk=job.pk)
     return render(request, "web/exchange/export.html", {
-        **rights, "htcds_form": htcds_form, "ctdc_form": ctdc_form, "error": error},
-        status=422 if error else 200)
+        **rights, "htcds_form": htcds_form, "ctdc_form": ctdc_form})
 
 
 @login_required

@@ -1,4 +1,6 @@
-"""The import commands (``palermo import-htcds``, ``palermo import-cases``): one body."""
+"""The import commands (``palermo import-htcds``, ``palermo import-cases``): one body, run in
+this process and recorded as a job (so a killed import shows as interrupted), with a rich
+progress bar fed by the job's progress callback."""
 
 from __future__ import annotations
 
@@ -7,7 +9,9 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
+from palermo.core import jobs
 from palermo.exchange import importing
+from palermo.exchange.jobs import KINDS
 from palermo.exchange.management.commands._common import acting_membership, print_report
 from palermo.exchange.validation import DATE_ORDERS
 
@@ -36,16 +40,29 @@ class ImportCommand(BaseCommand):
             raise CommandError(f"No file {path}")
         membership = acting_membership(options["org"], options["user"])
         content = path.read_bytes()
+        reports = []
+
+        def body(job, progress):  # the same progress callback as the page's
+            report = importing.run(
+                membership, content, path.name, self.layout, dry_run=options["dry_run"],
+                quarantine=options["quarantine"], date_order=options["date_order"],
+                channel="cli", progress=progress, job_id=job.pk)
+            reports.append(report)
+            return jobs.Outcome(report.summary(), {"batch": report.batch_id,
+                                                   "report": report.as_dict()})
+
+        kind = "import_check" if options["dry_run"] else "import"
         try:
-            with _progress(self) as progress:
-                report = importing.run(
-                    membership, content, path.name, self.layout,
-                    dry_run=options["dry_run"], quarantine=options["quarantine"],
-                    date_order=options["date_order"], channel="cli", progress=progress)
+            with _progress(self) as display:
+                job = jobs.run_here(membership, body, kind=kind, title=str(KINDS[kind]),
+                                    work_kind="case_exchange", display=display)
         except PermissionDenied as exc:
             raise CommandError(f"{membership.user} ({membership.get_role_display()} at "
                                f"{membership.organisation}) may not import cases: bulk "
                                "import is for supervisors.") from exc
+        if not reports:
+            raise CommandError(job.message, returncode=1)
+        report = reports[0]
         print_report(self, report)
         if not (report.imported or (report.dry_run and report.importable)):
             raise CommandError("Nothing was imported.", returncode=1)

@@ -1,4 +1,5 @@
-"""``palermo demo``: a working Palermo with synthetic data on this computer, then serve it."""
+"""``palermo demo``: a working Palermo with synthetic data on this computer, then serve it
+(gunicorn and the background-job worker, see ``serve``)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=8000)
         parser.add_argument("--no-serve", action="store_true",
                             help="Set up the demo and exit without serving")
+        parser.add_argument("--no-worker", action="store_true",
+                            help="Serve without the background-job worker")
 
     def handle(self, *args, **options):
         prepare_install(self.stdout)
@@ -48,4 +51,5 @@ class Command(BaseCommand):
                 "directory). Never use this setting with real data."))
         if options["no_serve"]:
             return
-        serve(options["host"], options["port"], 2, self.stdout)
+        serve(options["host"], options["port"], 2, self.stdout,
+              worker=not options["no_worker"])
