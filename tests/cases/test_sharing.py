@@ -11,12 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from palermo.cases import casework, referrals, sharing
-from palermo.cases.assistance import (
-    continuations_with_processing_consent,
-    decision_in_force,
-    record_consent,
-)
+from palermo.cases.assistance import decision_in_force, record_consent
 from palermo.cases.models import Case, CaseNote, Person, Referral
+from palermo.cases.models.assistance import continuations_with_processing_consent
 from palermo.core import access
 from palermo.core.access import Action
 

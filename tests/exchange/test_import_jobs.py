@@ -10,12 +10,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
-from palermo.exchange.bench import as_csv, synthetic_rows
 
 from palermo.core import jobs
 from palermo.core.models import Job
 from palermo.exchange import rowcheck
 from palermo.exchange.models import ImportBatch
+from palermo_bench.htcds_import import as_csv, synthetic_rows
 from tests.conftest import DATABASES
 from tests.exchange.conftest import counts
 

@@ -17,15 +17,23 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from palermo.exchange.bench import as_csv, synthetic_rows
+
+from palermo_bench.htcds_import import as_csv, synthetic_rows
 
 PALERMO = [sys.executable, "-c", "from palermo.cli import main; main()"]
 SETUP = """
 from django.core.management import call_command
 from palermo.web.management.commands.serve import migrate_all
 migrate_all()
+from palermo.core import grants
+from palermo.core.models import AccessLog, Membership
 call_command("add_member", "fatima", "NGO A", "supervisor", "--create-organisation", "NGO",
              "--country", "NGA")
+# The installation's first administrator confirms the supervisor (two people open identities).
+call_command("add_member", "root", "HQ", "admin", "--create-organisation",
+             "InternationalOrganisation")
+grants.confirm(Membership.objects.get(user__username="root"),
+               Membership.objects.get(user__username="fatima"), channel=AccessLog.Channel.CLI)
 """
 # What the list of imports shows, and what is in the database.
 LOOK = """
