@@ -6,6 +6,7 @@ job's result; only those who may read statistics of that organisation open it.""
 from __future__ import annotations
 
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django_tasks import task
@@ -41,8 +42,9 @@ def report_body(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     if published is None:
         raise jobs.JobRefused(_("The filters are not valid: open the report page again."))
     progress("tables", len(specs), len(specs))
+    report = report_html(published, back_url=reverse("web:analytics_index"))
     return jobs.Outcome(_("The report of %(n)d tables is ready.") % {"n": len(published)},
-                        {"tables": len(published)}, file=report_html(published).encode(),
+                        {"tables": len(published)}, file=report.encode(),
                         file_name="palermo-statistics-report.html",
                         file_type="text/html; charset=utf-8")
 

@@ -77,6 +77,13 @@ NOT_ABOUT_CASES = {
     "password_change": "the member's own password",
     "password_reset_confirm": "setting one's password from a reset link",
     "password_reset_complete": "says the reset is done",
+    # Background jobs: imports and releases of the member's organisation (tests/core/test_jobs.py
+    # asks who follows and cancels a job; a job's result is an import report or a release).
+    "job_list": "the member's background jobs", "job_detail": "one background job",
+    "job_cancel": "cancels a background job", "job_result": "a background job's result file",
+    "palermo_api_jobs_job_detail": "one background job",
+    "palermo_api_jobs_job_cancel": "cancels a background job",
+    "palermo_api_jobs_job_result": "a background job's result file",
     # Access grants: memberships (who works where), never a case or person.
     "grant_confirm": "confirms a membership grant", "grant_refuse": "refuses a membership grant",
     "palermo_api_api_health": "liveness, no data", "palermo_api_api_me": "who the token is",

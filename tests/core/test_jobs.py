@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from palermo.core import access, jobs
 from palermo.core.access import Action
-from palermo.core.models import Job, Membership, Role, User
-from tests.conftest import signed_in
+from palermo.core.models import Job, Role, User
+from tests.conftest import confirmed_membership, signed_in
 
 
 def _job(membership, work_kind="case_exchange", work_action="create", **fields) -> Job:
@@ -26,16 +26,14 @@ def _job(membership, work_kind="case_exchange", work_action="create", **fields) 
 def sara(cast):
     """A second supervisor at NGO A."""
     user = User.objects.create_user(username="sara", password="x" * 20)
-    return Membership.objects.create(user=user, organisation=cast.ngo_a,
-                                     role=Role.SUPERVISOR)
+    return confirmed_membership(user, cast.ngo_a, Role.SUPERVISOR)
 
 
 @pytest.fixture
 def olga(cast):
     """A supervisor at NGO B."""
     user = User.objects.create_user(username="olga", password="x" * 20)
-    return Membership.objects.create(user=user, organisation=cast.ngo_b,
-                                     role=Role.SUPERVISOR)
+    return confirmed_membership(user, cast.ngo_b, Role.SUPERVISOR)
 
 
 # The starter and the organisation's supervisors follow an import job; others get 404
