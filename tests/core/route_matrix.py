@@ -7,14 +7,18 @@ or be named in :data:`NOT_ABOUT_CASES` with the reason it touches no case or per
 from __future__ import annotations
 
 import dataclasses
+import pkgutil
 import re
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
 
+import palermo.api
 from palermo.api.api import api
 from tests.core.shared_world import RECEIVER, SENDER, World
 
+API_MODULES = sorted((m.name for m in pkgutil.iter_modules(palermo.api.__path__)), key=len,
+                     reverse=True)
 # What a page addresses, by the start of its route; its parameters name the records.
 WEB_TARGETS = [
     (r"^cases/persons/<int:pk>/", "person"),
@@ -228,12 +232,12 @@ def api_routes() -> tuple[list[Route], list[str]]:
 
 
 def short(operation_id: str) -> str:
-    """``palermo_api_cases_list_cases`` -> ``list_cases`` (the function's name)."""
-    for module in ("api_api_", "api_cases_", "api_followups_", "api_referrals_",
-                   "api_screening_", "api_returns_", "api_questionnaires_",
-                   "api_analytics_", "api_exchange_"):
-        if module in operation_id:
-            return operation_id.split(module, 1)[1]
+    """``palermo_api_cases_list_cases`` -> ``list_cases`` (the function's name): the operation
+    id is the API module's path and the function's name; every module of palermo.api is
+    tried, longest name first."""
+    for module in API_MODULES:
+        if f"api_{module}_" in operation_id:
+            return operation_id.split(f"api_{module}_", 1)[1]
     return operation_id
 
 
