@@ -58,14 +58,17 @@ class System:
 
     # --- the attack ------------------------------------------------------------------------
 
-    def exposed(self, threshold: int) -> list[Key]:
-        """Hidden entries from 1 to *threshold* whose value follows from the rest."""
+    def exposed(self, threshold: int, among=None) -> list[Key]:
+        """Hidden entries from 1 to *threshold* whose value follows from the rest (only
+        those in *among*, when given: the others are not tested, though every relation
+        still constrains them)."""
         from scipy.optimize import linprog
         from scipy.sparse import lil_array
 
         hidden = sorted({k for terms, _ in self.relations for k, _ in terms
                          if not self.shown[k]}, key=repr)
-        protect = [k for k in hidden if 1 <= self.values[k] <= threshold]
+        protect = [k for k in hidden if 1 <= self.values[k] <= threshold
+                   and (among is None or k in among)]
         if not protect:
             return []
         index = {k: i for i, k in enumerate(hidden)}
@@ -127,10 +130,11 @@ class System:
                 out.append(e)
         return out
 
-    def neighbour(self, entry: Key, may_hide) -> Key | None:
+    def neighbour(self, entry: Key, may_hide, rank=None) -> Key | None:
         """The shown entry to hide next so that *entry* is no longer pinned: the nearest one
         along the relations (through hidden entries) that ``may_hide(key)`` allows, cells
-        before column N, smallest first; ``None`` when there is none."""
+        before column N, smallest first (or lowest ``rank(key)``); ``None`` when there is
+        none."""
         seen_relations: set[int] = set()
         seen = {entry}
         layer = [entry]
@@ -150,6 +154,7 @@ class System:
                         elif self.values[k] > 0 and may_hide(k):
                             found.append(k)
             if found:
-                return min(found, key=lambda k: (k[1] == "n", self.values[k], repr(k)))
+                return min(found, key=rank or (
+                    lambda k: (k[1] == "n", self.values[k], repr(k))))
             layer = following
         return None

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 
 from palermo.analytics import publication
-from palermo.analytics.exports import export_tables
+from palermo.analytics.exports import export_tables, log_view
 from palermo.analytics.filtering import TableFilterForm, form_for
 from palermo.analytics.outputs import column_heading, filters_line, lines, svg_chart
 from palermo.analytics.specs import TableSpec, get_spec, shipped_specs
@@ -62,6 +62,8 @@ def table(request, key: str):
     spec = _spec(key)
     form = _form(request, scope_orgs)
     published = _published([spec], form, scope_orgs)
+    if published:
+        log_view(published, membership=request.membership)
     context = {"spec": spec, "form": form, "query": request.GET.urlencode(),
                "result": view_context(published[0]) if published else None}
     template = "web/analytics/_result.html" if request.htmx else "web/analytics/table.html"
@@ -96,6 +98,7 @@ def report(request, key: str | None = None):
     if published is None:
         return render(request, "web/analytics/table.html",
                       {"spec": specs[0], "form": form, "result": None}, status=400)
+    log_view(published, membership=request.membership)
     return render(request, "web/analytics/print.html",
                   {"results": [view_context(p) for p in published]})
 

@@ -154,13 +154,13 @@ def export_page(request):
         if not rights["may_ctdc"]:
             raise PermissionDenied
         if ctdc_form.is_valid():
-            from palermo.disclosure import BudgetExhausted, SynthesisRefused
+            from palermo.disclosure import BudgetExhausted, ReleaseRefused
 
             data = ctdc_form.cleaned_data
             try:
                 release = ctdc.export(request.membership, method=data["method"],
                                       epsilon=data["epsilon"], k=data["k"], channel="web")
-            except (BudgetExhausted, SynthesisRefused) as exc:
+            except (BudgetExhausted, ReleaseRefused) as exc:
                 error = str(exc)
             else:
                 return _download(release.csv(), f"ctdc-{release.method}.csv",
