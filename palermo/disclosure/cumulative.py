@@ -325,12 +325,27 @@ def audit(earlier: Sequence[Disclosure], candidate: Disclosure, threshold: int) 
     """The counts from 1 to *threshold* that a reader of *earlier* and *candidate* together
     can work out and a reader of *earlier* alone could not."""
     union = Union(earlier, candidate)
-    among = {k for k in union.component() if 1 <= union.system.values[k] <= threshold}
-    pinned = union.system.exposed(threshold, among) if among else []
-    prior = {k for k in pinned if k[0] != CANDIDATE}
-    if prior:  # pinned already before this release: not this release's doing
-        before = set(Union(earlier, None).system.exposed(threshold, prior))
-        pinned = [k for k in pinned if k not in before]
+    system = union.system
+    among = {k for k in union.component() if 1 <= system.values[k] <= threshold}
+    pinned = system.exposed(threshold, among) if among else []
+    if not pinned:
+        return Finding([], union)
+    # Not this release's doing: a count the earlier releases pinned already, or a cell of
+    # the candidate that an earlier release shows or pins (the same values, the same count).
+    same: dict[tuple, list[Key]] = defaultdict(list)
+    for t in union.tables:
+        if t.tag != CANDIDATE:
+            for labels in t.cells:
+                key = (t.tag, t.dims, labels)
+                same[(t.dims, _extents(t.disclosure, t.dims, labels), system.values[key])
+                     ].append(key)
+    twins = {k: same.get((k[1], _extents(candidate, k[1], k[2]), system.values[k]), [])
+             for k in pinned if k[0] == CANDIDATE}
+    prior = {k for k in pinned if k[0] != CANDIDATE} | {
+        t for ts in twins.values() for t in ts if not system.shown[t]}
+    before = set(Union(earlier, None).system.exposed(threshold, prior)) if prior else set()
+    pinned = [k for k in pinned if k not in before and not any(
+        system.shown[t] or t in before for t in twins.get(k, ()))]
     return Finding(pinned, union)
 
 

@@ -32,7 +32,6 @@ import pandas as pd
 
 from palermo.disclosure.synthetic import SynthesisRefused, as_strings
 
-
 MIN_SIGNAL = 0.25  # refuse when under a quarter of the recorded values would survive
 PERCENTILE_SHARE = 0.01  # pac-synth's default share of the budget for the DP percentile
 PERCENTILE = 99  # pac-synth's default percentile of the record sensitivity
@@ -55,8 +54,10 @@ class SignalTooWeak(SynthesisRefused):
         if smallest_records is not None:
             options.append(f"at least {smallest_records:,} records at epsilon "
                            f"{estimate.epsilon:g}")
-        suggestion = (" It would carry signal with " + ", or with ".join(options) + ".") \
-            if options else " No epsilon up to 64 would carry signal for data this small."
+        suggestion = "" if smallest_epsilon is not None else \
+            f" No epsilon up to {EPSILON_CEILING:g} would do for these records."
+        if options:
+            suggestion += " It would carry signal with " + ", or with ".join(options) + "."
         super().__init__(
             f"Refused before spending any privacy budget: at epsilon {estimate.epsilon:g}, "
             f"{estimate.records:,} records of {estimate.columns} columns and reporting length "
