@@ -130,6 +130,24 @@ class System:
                 out.append(e)
         return out
 
+    def reach(self, start) -> set[Key]:
+        """The hidden entries tied to any of *start* through relations and hidden entries:
+        only their values can depend on what *start* shows."""
+        reached: set[Key] = set()
+        seen_relations: set[int] = set()
+        layer = list(start)
+        while layer:
+            following = []
+            for key in layer:
+                fresh = [r for r in self.touching.get(key, ()) if r not in seen_relations]
+                seen_relations.update(fresh)
+                for k, _ in (term for r in fresh for term in self.relations[r][0]):
+                    if not self.shown[k] and k not in reached:
+                        reached.add(k)
+                        following.append(k)
+            layer = following
+        return reached
+
     def neighbour(self, entry: Key, may_hide, rank=None) -> Key | None:
         """The shown entry to hide next so that *entry* is no longer pinned: the nearest one
         along the relations (through hidden entries) that ``may_hide(key)`` allows, cells

@@ -265,23 +265,7 @@ class Union:
     def component(self) -> set[Key]:
         """The hidden entries a reader's knowledge of the candidate can reach (through
         relations and hidden entries): only their status can change with it."""
-        system = self.system
-        layer = [k for k in system.values if k[0] == CANDIDATE]
-        reached: set[Key] = set()
-        seen_relations: set[int] = set()
-        while layer:
-            following = []
-            for key in layer:
-                for r in system.touching.get(key, ()):
-                    if r in seen_relations:
-                        continue
-                    seen_relations.add(r)
-                    for k, _ in system.relations[r][0]:
-                        if not system.shown[k] and k not in reached:
-                            reached.add(k)
-                            following.append(k)
-            layer = following
-        return reached
+        return self.system.reach(k for k in self.system.values if k[0] == CANDIDATE)
 
     def describe(self, key: Key) -> str:
         """"release #12 (…): year 2026 × gender Male" — labels, never the count."""

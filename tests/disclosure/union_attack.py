@@ -15,7 +15,8 @@ threshold whose least and greatest feasible values agree is recovered.
 from __future__ import annotations
 
 import numpy as np
-from scipy.optimize import linprog
+
+from tests.disclosure.marginal_attack import pinned
 
 
 def _inside(inner: tuple, outer: tuple) -> bool:
@@ -77,20 +78,5 @@ def recovered(releases: list[tuple[dict, object]], threshold: int) -> list[tuple
                     if cells[u][3] <= cells[t][3]:
                         constrain([(u, 1), (t, -1)], at_most=True)
     ceiling = 2 * max(c[3] for c in cells) + threshold + 1
-    found = []
-    for i, j in unknown.items():
-        if not 1 <= cells[i][3] <= threshold:
-            continue
-        extremes = []
-        for sign in (1, -1):
-            objective = np.zeros(len(unknown))
-            objective[j] = sign
-            result = linprog(objective, A_ub=np.array(upper) if upper else None,
-                             b_ub=upper_rhs or None, A_eq=np.array(equal) if equal else None,
-                             b_eq=equal_rhs or None, bounds=(0, ceiling), method="highs")
-            assert result.status == 0, result.message
-            extremes.append(sign * result.fun)
-        if extremes[1] - extremes[0] < 0.5:
-            r, fields, labels, true, _shown, _box = cells[i]
-            found.append((r, fields, labels, true))
-    return found
+    return [cells[i][:4] for i, j in unknown.items() if 1 <= cells[i][3] <= threshold
+            and pinned(j, len(unknown), (equal, equal_rhs), (upper, upper_rhs), ceiling)]
