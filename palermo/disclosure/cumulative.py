@@ -14,12 +14,13 @@ speak of the same cells whatever their labels, and a five-year period contains i
 linear system (``palermo.disclosure.attack.System``): for any two tables whose fields differ
 by at most one, each cell against the cells of the other table that it contains — the relation
 the true figures obey, an equation where they satisfy one, else the inequality (more than a
-reader knows, so the audit errs on the side of the reader) — and every cell at most the cells
-containing it. It reports the counts from 1 to the threshold that the union pins and the
-earlier releases alone did not. :func:`protect` hides more cells of a table until the union
-pins nothing new, or refuses (:class:`ReleaseConflict`, naming the cells); a caller with
-microdata generalises further instead (``palermo.exchange.ctdc``). Pure: pandas and the
-attack module only.
+reader knows, so the audit errs on the side of the reader); only "at most" where a cell of the
+other table straddles its edge (CTDC's age band 30–38 against a table's "31 and older": no
+reader can split it) — and every cell at most the cells containing it. It reports the
+counts from 1 to the threshold that the union pins and the earlier releases alone did not.
+:func:`protect` hides more cells of a table until the union pins nothing new, or refuses
+(:class:`ReleaseConflict`, naming the cells); a caller with microdata generalises further
+instead (``palermo.exchange.ctdc``). Pure: pandas and the attack module only.
 """
 
 from __future__ import annotations
@@ -80,6 +81,13 @@ class Extent:
                 else self.values <= other.values
         return other.negated and other.values <= self.values
 
+    def meets(self, other: Extent) -> bool:
+        """Does some value lie in both extents?"""
+        if not self.negated:
+            return bool(self.values - other.values if other.negated
+                        else self.values & other.values)
+        return other.negated or bool(other.values - self.values)
+
     def to_json(self) -> dict:
         return {"not" if self.negated else "in": sorted(self.values)}
 
@@ -97,6 +105,7 @@ class Disclosure:
     extents: dict[str, dict[str, Extent]] = field(default_factory=dict)
     name: str = ""
     digest: str = ""  # its fingerprint as the release log recorded it, when read from there
+    _extent_of: dict = field(default_factory=dict, repr=False, compare=False)
 
     def define(self, dim: str, label: str, extent: Extent) -> None:
         """Say which stored values *label* of field *dim* covers."""
@@ -105,9 +114,19 @@ class Disclosure:
         known = self.extents.setdefault(dim, {})
         if known.setdefault(label, extent) != extent:
             raise ValueError(f"{dim}: the label {label!r} stands for two sets of values")
+        self._extent_of.pop((dim, label), None)
 
     def extent(self, dim: str, label: str) -> Extent:
-        return self.extents.get(dim, {}).get(label) or Extent.of([label])
+        """The values *label* of field *dim* covers (itself, unless defined otherwise)."""
+        key = (dim, label)
+        if key not in self._extent_of:
+            self._extent_of[key] = self.extents.get(dim, {}).get(label) or Extent.of([label])
+        return self._extent_of[key]
+
+    def labels(self, dim: str) -> set[str]:
+        """Every label of field *dim* in the disclosure's tables."""
+        return {labels[dims.index(dim)] for dims, cells in self.tables.items() if dim in dims
+                for labels in cells}
 
     def add(self, cell: Mapping[str, str], true: int, shown: bool) -> None:
         """One cell: *cell* maps each field to its label (empty: the total). A cell given
@@ -193,11 +212,15 @@ class _Table:
 class Union:
     """The linear system of a reader holding every earlier disclosure and the candidate."""
 
-    def __init__(self, earlier: Sequence[Disclosure], candidate: Disclosure | None):
-        self.system = System()
+    def __init__(self, earlier: Sequence[Disclosure], candidate: Disclosure | None,
+                 keep_all: bool = False):
+        self.system = System(keep_all)
         self.names = {CANDIDATE: "this release"}
         self.names.update({tag: d.name or f"release {tag}"
                            for tag, d in enumerate(earlier, start=1)})
+        self.disclosures = {tag: d for tag, d in enumerate(earlier, start=1)}
+        if candidate is not None:
+            self.disclosures[CANDIDATE] = candidate
         self.tables = _distinct_tables(earlier)
         if candidate is not None:
             # A candidate that shows every cell (microdata) need not bring the tables over a
@@ -225,31 +248,38 @@ class Union:
                 if other is not t:
                     self._link(other, t)
 
-    def _containing(self, a: _Table, b: _Table, dim: str) -> dict[str, list[str]]:
-        """For each label of *dim* in *b*: the labels of *a* whose extent contains it."""
-        key = (id(a.disclosure), id(b.disclosure), dim, a.dims, b.dims)
+    def _overlaps(self, a: _Table, b: _Table, dim: str) -> dict[str, list[tuple[str, bool]]]:
+        """For each label of *dim* in *b*'s release: the labels of *a*'s release it shares
+        a value with, and whether it lies wholly inside each."""
+        key = (id(a.disclosure), id(b.disclosure), dim)
         if key not in self._containers:
-            i, j = a.dims.index(dim), b.dims.index(dim)
-            a_labels = {labels[i] for labels in a.cells}
+            outer = [(la, a.disclosure.extent(dim, la)) for la in a.disclosure.labels(dim)]
             found = {}
-            for label in {labels[j] for labels in b.cells}:
+            for label in b.disclosure.labels(dim):
                 inner = b.disclosure.extent(dim, label)
-                found[label] = [la for la in a_labels
-                                if inner.within(a.disclosure.extent(dim, la))]
+                found[label] = [(la, inner.within(extent)) for la, extent in outer
+                                if inner.meets(extent)]
             self._containers[key] = found
         return self._containers[key]
 
     def _link(self, a: _Table, b: _Table) -> None:
-        """Each cell of *a* against the cells of *b* it contains (b has a's fields, and at
-        most one more)."""
-        containing = [self._containing(a, b, d) for d in a.dims]
+        """Each cell of *a* against the cells of *b* inside it (b has a's fields, and at most
+        one more): their sum equals it where they cover it — no cell of *b* straddles its
+        edge — and the true counts are equal; otherwise, and always for each of them, at
+        most it (a reader does not know how a straddling cell splits)."""
+        overlaps = [self._overlaps(a, b, d) for d in a.dims]
         positions = [b.dims.index(d) for d in a.dims]
         parts: dict[Labels, list[Labels]] = defaultdict(list)
+        straddled: set[Labels] = set()
         for lb in b.cells:
-            choices = [found[lb[p]] for found, p in zip(containing, positions, strict=True)]
-            for la in itertools.product(*choices):
+            choices = [found[lb[p]] for found, p in zip(overlaps, positions, strict=True)]
+            for combination in itertools.product(*choices):
+                la = tuple(label for label, _inside in combination)
                 if la in a.cells:
-                    parts[la].append(lb)
+                    if all(inside for _label, inside in combination):
+                        parts[la].append(lb)
+                    else:
+                        straddled.add(la)
         for la, lbs in parts.items():
             whole = (a.tag, a.dims, la)
             terms = [((b.tag, b.dims, lb), 1) for lb in lbs] + [(whole, -1)]
@@ -258,7 +288,10 @@ class Union:
                     frozenset((k, -s) for k, s in terms) in self._related:
                 continue
             self._related.add(signature)
-            self.system.relate(terms)
+            if la in straddled:
+                self.system.at_most_sum([k for k, _s in terms[:-1]], whole)
+            else:
+                self.system.relate(terms)
             for lb in lbs:
                 self.system.at_most((b.tag, b.dims, lb), whole)
 
@@ -308,7 +341,28 @@ class Finding:
 def audit(earlier: Sequence[Disclosure], candidate: Disclosure, threshold: int) -> Finding:
     """The counts from 1 to *threshold* that a reader of *earlier* and *candidate* together
     can work out and a reader of *earlier* alone could not."""
-    union = Union(earlier, candidate)
+    return _audit(Union(earlier, candidate), candidate, threshold, _Before(earlier, threshold))
+
+
+class _Before:
+    """What the earlier releases alone pin, worked out when asked and remembered."""
+
+    def __init__(self, earlier: Sequence[Disclosure], threshold: int):
+        self.earlier, self.threshold = earlier, threshold
+        self.system: System | None = None
+        self.known: dict[Key, bool] = {}
+
+    def pinned(self, keys: set[Key]) -> set[Key]:
+        unknown = {k for k in keys if k not in self.known}
+        if unknown:
+            if self.system is None:
+                self.system = Union(self.earlier, None).system
+            found = set(self.system.exposed(self.threshold, unknown))
+            self.known.update({k: k in found for k in unknown})
+        return {k for k in keys if self.known[k]}
+
+
+def _audit(union: Union, candidate: Disclosure, threshold: int, before: _Before) -> Finding:
     system = union.system
     among = {k for k in union.component() if 1 <= system.values[k] <= threshold}
     pinned = system.exposed(threshold, among) if among else []
@@ -327,9 +381,9 @@ def audit(earlier: Sequence[Disclosure], candidate: Disclosure, threshold: int) 
              for k in pinned if k[0] == CANDIDATE}
     prior = {k for k in pinned if k[0] != CANDIDATE} | {
         t for ts in twins.values() for t in ts if not system.shown[t]}
-    before = set(Union(earlier, None).system.exposed(threshold, prior)) if prior else set()
-    pinned = [k for k in pinned if k not in before and not any(
-        system.shown[t] or t in before for t in twins.get(k, ()))]
+    already = before.pinned(prior) if prior else set()
+    pinned = [k for k in pinned if k not in already and not any(
+        system.shown[t] or t in already for t in twins.get(k, ()))]
     return Finding(pinned, union)
 
 
@@ -345,31 +399,44 @@ def protect(earlier: Sequence[Disclosure], candidate: Disclosure, threshold: int
                     for t in _distinct_tables(earlier)
                     for labels, (n, shown) in t.cells.items() if shown}
     finest = max((len(d) for d in candidate.tables), default=0)
-    hidden: list[Key] = []
-    finding = audit(earlier, candidate, threshold)
-    def may_hide(key: Key, values: Mapping[Key, int]) -> bool:
+    union = Union(earlier, candidate, keep_all=True)  # one system: rounds only hide more
+    system, values = union.system, union.system.values
+    before = _Before(earlier, threshold)
+
+    def may_hide(key: Key) -> bool:
         tag, dims, labels = key
         return tag == CANDIDATE and (dims, _extents(candidate, dims, labels),
                                      values[key]) not in shown_before
 
+    def rank(key: Key):
+        return (len(key[1]) < finest, values[key], repr(key))
+
+    def weight(key: Key) -> float:
+        return 1.0 if len(key[1]) == finest else 2.0  # totals are hidden last
+
+    free = {k for k, shown in system.shown.items() if shown and may_hide(k)}
+
+    hidden: list[Key] = []
+    finding = _audit(union, candidate, threshold, before)
     for _round in range(ROUNDS):
         if not finding.pinned:
             return candidate, hidden
-        system = finding.union.system
-        values = system.values
         progress = False
         for entry in finding.pinned:
-            target = system.neighbour(
-                entry, lambda k, v=values: may_hide(k, v),
-                lambda k, v=values: (len(k[1]) < finest, v[k], repr(k)))
-            if target is not None and system.shown[target]:
-                candidate.hide(target[1], target[2])
-                system.shown[target] = False
-                hidden.append(target)
-                progress = True
+            # The fewest cells of the candidate whose hiding lets the count move (a linear
+            # programme), else the nearest cell tied to it.
+            targets = system.to_unpin(entry, free, weight) or \
+                {system.neighbour(entry, may_hide, rank)} - {None}
+            for target in sorted(targets, key=repr):
+                if system.shown[target]:
+                    candidate.hide(target[1], target[2])
+                    system.shown[target] = False
+                    free.discard(target)
+                    hidden.append(target)
+                    progress = True
         if not progress:
             break
-        finding = audit(earlier, candidate, threshold)
+        finding = _audit(union, candidate, threshold, before)
     if not finding.pinned:
         return candidate, hidden
     raise ReleaseConflict(finding.conflicts())

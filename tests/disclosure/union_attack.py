@@ -6,10 +6,11 @@ A release is ``(tables, covers)``: *tables* maps a tuple of fields to its cells,
 A cell is a box: per field of its table a set of values (any value on the other fields).
 The reader knows, with the direction the true figures obey (an equation wherever one holds —
 more than a reader knows): for any table T and any table U (of any release) whose fields are
-T's fields and at most one more, each cell t against the sum of U's cells inside t; and each
-such cell at most t (never as an equation: two equal counts do not say they are
-equal). Every count is at least 0. One unknown per hidden cell; a hidden count from 1 to the
-threshold whose least and greatest feasible values agree is recovered.
+T's fields and at most one more, each cell t against the sum of U's cells inside t — only
+"at most" when a cell of U straddles t's edge (the reader cannot split it); and each such
+cell at most t (never as an equation: two equal counts do not say they are equal). Every
+count is at least 0. One unknown per hidden cell; a hidden count from 1 to the threshold
+whose least and greatest feasible values agree is recovered.
 """
 
 from __future__ import annotations
@@ -68,12 +69,15 @@ def recovered(releases: list[tuple[dict, object]], threshold: int) -> list[tuple
             if not set(t_fields) <= set(u_fields) or len(extra) > 1:
                 continue
             for r in range(len(releases)):
-                inside = [u for u, c in enumerate(cells)
-                          if c[0] == r and c[1] == u_fields and u != t
-                          and _inside(tuple(c[5][c[1].index(f)] for f in t_fields), t_box)]
+                table = [(u, tuple(c[5][c[1].index(f)] for f in t_fields))
+                         for u, c in enumerate(cells) if c[0] == r and c[1] == u_fields
+                         and u != t]
+                inside = [u for u, box in table if _inside(box, t_box)]
                 if not inside:
                     continue
-                constrain([(u, 1) for u in inside] + [(t, -1)])
+                straddle = any(all(x & y for x, y in zip(box, t_box, strict=True))
+                               and not _inside(box, t_box) for _u, box in table)
+                constrain([(u, 1) for u in inside] + [(t, -1)], at_most=straddle)
                 for u in inside:
                     if cells[u][3] <= cells[t][3]:
                         constrain([(u, 1), (t, -1)], at_most=True)
