@@ -237,6 +237,7 @@ class Union:
             for labels, (n, shown) in t.cells.items():
                 self.system.entry((t.tag, t.dims, labels), n, shown)
         self._containers: dict = {}
+        self._label_sets: dict = {}
         self._related: set = set()
         by_dims: dict[Dims, list[_Table]] = defaultdict(list)
         for t in self.tables:
@@ -253,14 +254,20 @@ class Union:
         a value with, and whether it lies wholly inside each."""
         key = (id(a.disclosure), id(b.disclosure), dim)
         if key not in self._containers:
-            outer = [(la, a.disclosure.extent(dim, la)) for la in a.disclosure.labels(dim)]
+            outer = [(la, a.disclosure.extent(dim, la)) for la in self._labels(a, dim)]
             found = {}
-            for label in b.disclosure.labels(dim):
+            for label in self._labels(b, dim):
                 inner = b.disclosure.extent(dim, label)
                 found[label] = [(la, inner.within(extent)) for la, extent in outer
                                 if inner.meets(extent)]
             self._containers[key] = found
         return self._containers[key]
+
+    def _labels(self, table: _Table, dim: str) -> set[str]:
+        key = (id(table.disclosure), dim)
+        if key not in self._label_sets:
+            self._label_sets[key] = table.disclosure.labels(dim)
+        return self._label_sets[key]
 
     def _link(self, a: _Table, b: _Table) -> None:
         """Each cell of *a* against the cells of *b* inside it (b has a's fields, and at most

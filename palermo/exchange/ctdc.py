@@ -402,6 +402,11 @@ def _kanon_report(parameters: dict) -> list[str]:
               f"{parameters['information_loss']:.3f}.",
               f"- Smallest group of persons sharing the quasi-identifiers: "
               f"{parameters['min_class_size']:,} ({parameters['classes']:,} groups)."]
+    if parameters.get("raised_for_earlier_releases"):
+        lines.append("- Audited with the earlier releases of the same facts: "
+                     f"{', '.join(parameters['raised_for_earlier_releases'])} generalised "
+                     "further than k alone needs, so that no small count those releases hid "
+                     "can be worked out with this file.")
     if parameters["forced"]:
         lines.append(f"- **The suppression limit was exceeded**: no generalisation kept "
                      f"suppression within {100 * parameters['max_suppression']:g}%, so the most "
