@@ -3,7 +3,9 @@
 Every table or data file that leaves Palermo — a table as XLSX or CSV, a table through the API,
 ``palermo report``, DP counts, synthetic or k-anonymised microdata, a CTDC export — is recorded
 as a :class:`Release`: who, when, for which organisation, what, by which method with which
-parameters, the epsilon it spent, how many rows and the SHA-256 of the file.
+parameters, the epsilon it spent, how many rows and the SHA-256 of the file — and, for a
+release to readers without the real counts, the cells it disclosed (``facts``, ``cells``), so
+that every later release of the same facts is audited together with it.
 """
 
 from __future__ import annotations
@@ -44,6 +46,17 @@ class Release(models.Model):
     row_count = models.PositiveIntegerField(_("rows"), default=0)
     sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
     suppressed = models.BooleanField(_("disclosure-controlled"), default=True)
+    # What the release disclosed, for auditing later releases of the same facts together
+    # with it (palermo.disclosure.cumulative): counts and labels only, never a person key.
+    facts = models.CharField(
+        _("facts"), max_length=120, blank=True, db_index=True,
+        help_text=_("The population whose counts it disclosed (persons:all, "
+                    "persons:org-3); releases of the same facts are audited together"))
+    cells = models.JSONField(
+        _("disclosed cells"), null=True, blank=True,
+        help_text=_("Each published cell: fields, labels, true count, shown or hidden. "
+                    "Never displayed: it holds the hidden counts"))
+    cells_sha256 = models.CharField(_("SHA-256 of the cells"), max_length=64, blank=True)
 
     access_kind = "release"
     access_owner = "organisation"

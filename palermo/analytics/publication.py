@@ -29,6 +29,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from palermo import config
+from palermo.analytics import disclosed, releases
 from palermo.analytics.audit import MISSING, OTHER, AuditBlock, AuditTable, Key, build
 from palermo.analytics.engine import Filters
 from palermo.analytics.specs import TableSpec, get_spec
@@ -36,6 +37,7 @@ from palermo.analytics.tables import GROUPINGS, Table, build_grouped, build_tabl
 from palermo.core import access
 from palermo.core.access import Action, Scope
 from palermo.disclosure import suppress_table
+from palermo.disclosure.cumulative import Disclosure
 
 MARKER = "–"  # every suppressed count or percentage, whatever the reason (no hint of size)
 DEFAULT_THRESHOLD = 10
@@ -109,6 +111,10 @@ class Published:
     suppressed: bool
     threshold: int
     notes: list[str] = field(default_factory=list)
+    # For a reader without the real counts: the facts counted and what the tables fetched
+    # together disclose of them (the release log keeps it; disclosure.cumulative).
+    facts: str = ""
+    cells: Disclosure | None = None
 
     @property
     def spec(self) -> TableSpec:
@@ -404,12 +410,52 @@ def publish_tables(specs: list[TableSpec], filters: Filters | None = None, *,
         wanted.append((len(requests), len(family), offset))
         requests += [(spec, g) for g in family]
     tables = build_grouped(requests, scope_orgs=scope_orgs, convention=convention)
-    out = []
+    chosen = []
     for start, size, offset in wanted:
         family_tables = tables[start:start + size]
         patterns = _suppress_set(family_tables, limit)
-        out.append(_published(family_tables[offset], patterns[offset], limit))
+        chosen.append((family_tables[offset], patterns[offset]))
+    out = [None] * len(chosen)
+    by_facts: dict[str, list[int]] = {}
+    for i, (table, _pattern) in enumerate(chosen):
+        by_facts.setdefault(releases.facts_key(scope_orgs, table.spec.counts), []).append(i)
+    for facts, indices in by_facts.items():
+        pairs = [chosen[i] for i in indices]
+        cells, audited = _audit_with_releases(pairs, facts, limit)
+        for i, (table, pattern) in zip(indices, pairs, strict=True):
+            out[i] = _published(table, pattern, limit)
+            out[i].facts, out[i].cells = facts, cells
+            if audited:
+                out[i].notes.append(_("Some further counts are not shown: together with "
+                                      "earlier releases of the same data they would reveal "
+                                      "small counts."))
     return out
+
+
+def _audit_with_releases(pairs: list[tuple[Table, AuditTable]], facts: str, limit: int
+                         ) -> tuple[Disclosure, bool]:
+    """Hide more of the reader's tables (each with its pattern, changed in place) until,
+    together with every earlier release of the same *facts*, they let no count from 1 to
+    *limit* be worked out that those releases did not already give away
+    (``disclosure.cumulative.protect``); if that cannot be done, the tables show nothing
+    but their headings. Returns what the tables then disclose, and whether more was hidden."""
+    cells, where = disclosed.table_cells(pairs)
+    earlier = releases.earlier_disclosures(facts)
+    if not earlier:
+        return cells, False
+    hidden = disclosed.protected(earlier, cells, limit)
+    if hidden is None:  # fail safe
+        for _table, pattern in pairs:
+            _hide_everything(pattern)
+    elif not hidden:
+        return cells, False
+    else:
+        for key in hidden:
+            for t, position in where[key]:
+                disclosed.hide(pairs[t][1], position)
+        for _table, pattern in pairs:
+            _hide_with_n(pattern)
+    return disclosed.table_cells(pairs)[0], True
 
 
 def suppression_note(limit: int) -> str:

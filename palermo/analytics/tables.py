@@ -97,6 +97,8 @@ class Table:
     total_n: int
     blocks: list[Block]
     generated: dt.datetime = field(default_factory=timezone.now)
+    # Per column, the label of each grouping dimension of ``by`` (empty for "all").
+    column_parts: list[tuple[str, ...]] = field(default_factory=list)
 
     @property
     def grouped(self) -> bool:
@@ -138,17 +140,19 @@ def _column_dimension(name: str, spec: TableSpec) -> Dimension:
     return value_dimension(name, name, ("",))
 
 
-def _columns(facts: Facts, dims: list[Dimension]) -> tuple[np.ndarray, list[str]]:
-    """Each row's column index (-1 = in no column) and the column labels."""
+def _columns(facts: Facts, dims: list[Dimension]
+             ) -> tuple[np.ndarray, list[str], list[tuple[str, ...]]]:
+    """Each row's column index (-1 = in no column), the column labels and, per column,
+    the label of each grouping dimension."""
     col = np.zeros(facts.rows, dtype=np.int64)
-    labels = [""]
+    parts: list[tuple[str, ...]] = [()]
     for dim in dims:
         codes = facts.codes[dim.name]
         k = len(dim.labels)
         valid = (codes >= 1) & (codes <= k)
         col = np.where(valid & (col >= 0), col * k + (codes - 1), -1)
-        labels = [f"{a}, {b}" if a else b for a in labels for b in dim.labels]
-    return col, labels
+        parts = [(*a, b) for a in parts for b in dim.labels]
+    return col, [", ".join(p) for p in parts], parts
 
 
 def _block(facts: Facts, dim: Dimension, col: np.ndarray, n_cols: int
@@ -249,7 +253,7 @@ def _compute(plan: _Plan, facts: Facts, filters: Filters, convention: str) -> Ta
     spec = plan.spec
     if spec.counts == "cases":
         facts = replace(facts, by_cases=True, _single=None)
-    col, labels = _columns(facts, plan.col_dims)
+    col, labels, parts = _columns(facts, plan.col_dims)
     if not plan.col_dims:
         labels = [spec.column_label or "All"]
     n_cols = len(labels)
@@ -285,4 +289,4 @@ def _compute(plan: _Plan, facts: Facts, filters: Filters, convention: str) -> Ta
                             unprinted=[int(v) for v in unprinted]))
     return Table(spec=spec, convention=convention, by=plan.columns, filters=filters,
                  columns=labels, column_n=[int(v) for v in column_n], total_n=total_n,
-                 blocks=blocks)
+                 blocks=blocks, column_parts=parts)

@@ -1,6 +1,14 @@
 """Disclosure control as pure functions: cell suppression, k-anonymity, DP counts and
 synthetic data. Imports no Django model and no other Palermo app (ARCHITECTURE.md)."""
 
+from palermo.disclosure.cumulative import (
+    Disclosure,
+    Extent,
+    ReleaseConflict,
+    ReleaseRefused,
+    audit,
+    protect,
+)
 from palermo.disclosure.dp import (
     BudgetExhausted,
     PrivacyBudget,
@@ -21,6 +29,7 @@ from palermo.disclosure.kanonymity import (
     year_periods,
 )
 from palermo.disclosure.marginals import protect_marginals
+from palermo.disclosure.signal import SignalEstimate, SignalTooWeak, check_signal, has_content
 from palermo.disclosure.suppression import (
     SuppressedCounts,
     SuppressedTable,
@@ -38,6 +47,8 @@ from palermo.disclosure.synthetic import (
 )
 
 __all__ = [
+    "Disclosure", "Extent", "ReleaseConflict", "ReleaseRefused", "audit", "protect",
+    "SignalEstimate", "SignalTooWeak", "check_signal", "has_content",
     "BudgetExhausted", "PrivacyBudget", "dp_count", "dp_counts", "error_margin", "noise_scale",
     "CTDC_AGE_BANDS", "SUPPRESSED", "Hierarchy", "KAnonResult", "age_bands", "k_anonymise",
     "mapping_hierarchy", "verify_k", "year_periods",

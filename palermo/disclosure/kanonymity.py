@@ -267,12 +267,15 @@ def _encode(column: pd.Series, hierarchy: Hierarchy, name: str
 
 def k_anonymise(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
                 hierarchies: Mapping[str, Hierarchy], *,
-                max_suppression: float = DEFAULT_MAX_SUPPRESSION) -> KAnonResult:
+                max_suppression: float = DEFAULT_MAX_SUPPRESSION,
+                min_levels: Mapping[str, int] | None = None) -> KAnonResult:
     """Generalise *quasi_identifiers* of *df* along *hierarchies* (one level per column) and
     drop the records left in classes smaller than *k*: the generalisation with the least
     information loss among those suppressing at most *max_suppression* of the records (or,
-    if none does, the most general one, reported as forced). Columns other than the QIs
-    are returned unchanged. See the module docstring and :mod:`palermo.disclosure.lattice`."""
+    if none does, the most general one, reported as forced). *min_levels* (QI → level)
+    keeps the chosen levels at or above those (a release audited with earlier ones may need
+    a column coarser than k alone does). Columns other than the QIs are returned
+    unchanged. See the module docstring and :mod:`palermo.disclosure.lattice`."""
     if k < 1:
         raise ValueError(f"k must be at least 1, got {k}")
     if not 0 <= max_suppression <= 1:
@@ -299,7 +302,8 @@ def k_anonymise(df: pd.DataFrame, quasi_identifiers: Sequence[str], k: int,
     attributes = [attribute for _leaves, attribute, _values in encoded]
     bottom, row_class = lattice.group([leaves for leaves, _a, _v in encoded], attributes)
     space = lattice.Lattice(attributes, bottom, k)
-    found = lattice.search(space, allowed)
+    floor = [min(int((min_levels or {}).get(qi, 0)), hierarchies[qi].height) for qi in qis]
+    found = lattice.search(space, allowed, floor if any(floor) else None)
     node = found.best.node
     kept = ~space.small(node)[row_class]
     out = df.loc[kept].copy()

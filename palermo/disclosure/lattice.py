@@ -291,10 +291,12 @@ def _tag(lattice: Lattice, allowed: int, nodes: np.ndarray, strides: list[int]
     return tags, stats
 
 
-def search(lattice: Lattice, allowed: int) -> SearchResult:
+def search(lattice: Lattice, allowed: int, floor: Sequence[int] | None = None
+           ) -> SearchResult:
     """The node with the least loss (then fewest suppressed, then smallest level vector)
-    among those suppressing at most *allowed* records; if none does, the top node with
-    ``forced`` set. See the module docstring."""
+    among those suppressing at most *allowed* records and at or above *floor* (a least
+    level per attribute; default none); if none does, the top node with ``forced`` set. See
+    the module docstring."""
     heights = lattice.heights
     d = len(heights)
     size = math.prod(h + 1 for h in heights)
@@ -305,7 +307,10 @@ def search(lattice: Lattice, allowed: int) -> SearchResult:
                      dtype=np.int16).reshape(size, d)
     strides = [math.prod(h + 1 for h in heights[a + 1:]) for a in range(d)]
     tags, stats = _tag(lattice, allowed, nodes, strides)
-    candidates = np.flatnonzero(tags > 0)
+    met = tags > 0
+    if floor is not None:  # the nodes at or above the floor are an up-set: tags still hold
+        met &= (nodes >= np.asarray(floor, dtype=np.int16)).all(axis=1)
+    candidates = np.flatnonzero(met)
     if not len(candidates):
         top = stats.get(size - 1) or lattice.evaluate(nodes[size - 1])
         return SearchResult(top, True, lattice.evaluations, size)

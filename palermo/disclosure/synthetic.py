@@ -21,12 +21,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from palermo.disclosure.cumulative import ReleaseRefused
+
 __all__ = ["synthesise", "as_strings", "utility_report", "UtilityReport", "MarginalError",
            "SynthesisRefused"]
 
 
-class SynthesisRefused(ValueError):
-    """pac-synth could not synthesise these data at these parameters (nothing released)."""
+class SynthesisRefused(ReleaseRefused):
+    """pac-synth could not synthesise these data at these parameters, or made nothing worth
+    releasing (nothing released, no budget spent)."""
 
 
 def _text(value) -> str:
@@ -89,12 +92,14 @@ def synthesise(df: pd.DataFrame, *, epsilon: float, reporting_length: int = 3,
         target = n_records if n_records is not None else synthesizer.get_dp_number_of_records()
         raw = synthesizer.sample(target)
     except BaseException as exc:  # pac-synth reports its refusals as Rust panics
+        # pyo3_runtime.PanicException derives from BaseException, not Exception.
         if type(exc).__name__ != "PanicException":
             raise
         raise SynthesisRefused(
             f"pac-synth refused these data at epsilon {epsilon}: {exc}. With few records "
             f"the noisy record count can fall below zero; release a larger dataset, a "
-            f"larger epsilon, or k-anonymised data instead.") from None
+            f"larger epsilon, or k-anonymised data instead. Nothing was released and no "
+            f"privacy budget was spent.") from None
     out = pacsynth.Dataset.raw_data_to_data_frame(raw)
     out = out.reindex(columns=columns, fill_value="")
     out.columns = list(df.columns)

@@ -3,9 +3,14 @@
 One row per person (their earliest case in scope), as the CTDC counts victims. The release is
 DP synthetic data by default (pac-synth, the CTDC's own method) or, on request,
 k-anonymised microdata (k = 11 by default; the quasi-identifiers generalised as little as
-possible with at most 5 % of the records suppressed; verified independently with pycanon).
-Either way it is written to the release log; DP synthesis spends the privacy budget of the
-facts it used. A data dictionary (CSV and Markdown) is generated from the schema in
+possible with at most 5 % of the records suppressed; verified independently with pycanon),
+audited with every earlier release of the same facts (``disclosure.cumulative``: generalised
+further, or refused, rather than let a reader undo an earlier table's suppression). A
+synthetic release is estimated to carry signal before any budget is spent, and an empty one
+is refused. Either way it is written to the release log — with the budget charged, for DP
+synthesis, in the same transaction and only once the file passed its checks.
+
+A data dictionary (CSV and Markdown) is generated from the schema in
 ``data/``; for a k-anonymised release it reports the levels chosen and the records
 suppressed.
 """
@@ -28,6 +33,7 @@ from palermo.disclosure import (
     SUPPRESSED,
     Hierarchy,
     KAnonResult,
+    SynthesisRefused,
     age_bands,
     k_anonymise,
     mapping_hierarchy,
@@ -36,7 +42,11 @@ from palermo.disclosure import (
     verify_k,
     year_periods,
 )
+from palermo.disclosure.cumulative import CANDIDATE, Disclosure, ReleaseConflict, audit
 from palermo.disclosure.kanonymity import DEFAULT_MAX_SUPPRESSION
+from palermo.disclosure.signal import check_signal, has_content
+from palermo.exchange.ctdc_cells import FIELDS, kanon_cells
+from palermo.exchange.ctdc_variables import AGE_BANDS, BINARIES, GENDERS
 
 SCHEMA = Path(__file__).parent / "data" / "ctdc_global_synthetic_schema.yaml"
 DEFAULT_K = 11
@@ -45,48 +55,6 @@ MAX_SUPPRESSION = DEFAULT_MAX_SUPPRESSION
 DEFAULT_EPSILON = 1.0
 QUASI_IDENTIFIERS = ("yearOfRegistration", "gender", "ageBroad", "citizenship",
                      "CountryOfExploitation")
-GENDERS = {"Feminine": "Woman", "Masculine": "Man",
-           "TransgenderFeminine": "Trans/Transgender/NonConforming",
-           "TransgenderMasculine": "Trans/Transgender/NonConforming",
-           "NonConforming": "Trans/Transgender/NonConforming"}
-AGE_BANDS = ((0, 8), (9, 17), (18, 20), (21, 23), (24, 26), (27, 29), (30, 38), (39, 47),
-             (48, None))
-# CTDC binary variable -> (CaseFact field, the HTCDS values it merges).
-BINARIES = {
-    "meansDebtBondageEarnings": ("means_of_control", {"DebtBondage", "TakesEarnings"}),
-    "meansThreats": ("means_of_control", {"PhysicalThreats", "ThreatensChildrenFamily",
-                                          "ThreatsLawEnforcement"}),
-    "meansAbusePsyPhySex": ("means_of_control", {"PsychologicalAbuse", "PhysicalAbuse",
-                                                 "SexualAbuse"}),
-    "meansFalsePromises": ("means_of_control", {"FalsePromises"}),
-    "meansDrugsAlcohol": ("means_of_control", {"PsychoactiveSubstance"}),
-    "meansDenyBasicNeeds": ("means_of_control", {"RestrictsFinancialAccess",
-                                                 "RestrictsMedicalCare",
-                                                 "WithholdsNecessities"}),
-    "meansExcessiveWorkHours": ("means_of_control", {"ExcessiveWorkingHours"}),
-    "meansWithholdDocs": ("means_of_control", {"WithholdsDocuments"}),
-    "isForcedLabour": ("exploitation_types", {"ForcedLabour"}),
-    "isSexualExploit": ("exploitation_types", {"SexualExploitation"}),
-    "isOtherExploit": ("exploitation_types", {"ChildLabour", "ForcedMarriage", "Servitude",
-                                              "ForcedMilitaryByNonStateActors", "OrganRemoval",
-                                              "ForcedBegging", "ForcedAdoption", "Surrogacy",
-                                              "Other"}),
-    "typeOfLabourAgriculture": ("forced_labour_industries",
-                                {"A_AgricultureForestryAndFishing"}),
-    "typeOfLabourConstruction": ("forced_labour_industries", {"F_Construction"}),
-    "typeOfLabourDomesticWork": ("forced_labour_industries",
-                                 {"T_ActivitiesOfHouseholdsAsEmployers"}),
-    "typeOfLabourHospitality": ("forced_labour_industries",
-                                {"I_AccommodationAndFoodServiceActivities"}),
-    "typeOfSexProstitution": ("sexual_exploitation_types", {"Prostitution"}),
-    "typeOfSexPornography": ("sexual_exploitation_types", {"Pornography"}),
-    # HTCDS does not tell an intimate partner or a friend from another acquaintance: those
-    # two stay empty; "Acquainted" is the CTDC's "other notable relationship".
-    "recruiterRelationIntimatePartner": ("recruiter_relationship", set()),
-    "recruiterRelationFriend": ("recruiter_relationship", set()),
-    "recruiterRelationFamily": ("recruiter_relationship", {"Familial"}),
-    "recruiterRelationOther": ("recruiter_relationship", {"Acquainted"}),
-}
 
 
 @lru_cache(maxsize=1)
@@ -202,66 +170,144 @@ def _frame_for_kanon(real: pd.DataFrame) -> pd.DataFrame:
     return frame.replace({"": None})
 
 
-@transaction.atomic
 def export(membership, *, method: str = "synthetic", epsilon: float = DEFAULT_EPSILON,
            reporting_length: int = 3, k: int = DEFAULT_K,
            max_suppression: float = MAX_SUPPRESSION, channel: str = "cli") -> CtdcRelease:
     """Build the CTDC release of the facts the member may release, and log it
-    (*max_suppression*: the share of persons a k-anonymised release may drop)."""
-    from palermo.analytics.releases import record_release, spend_budget
+    (*max_suppression*: the share of persons a k-anonymised release may drop).
+
+    Refusals (``ReleaseRefused``, ``BudgetExhausted``) leave nothing behind: the file is
+    built and checked first — a k-anonymised file audited with every earlier release of the
+    same facts, a synthetic one estimated to carry signal before any budget is spent and
+    refused if it came out empty — and only then, in one transaction, is the budget charged
+    and the release logged."""
+    from palermo.analytics.releases import facts_key, record_release, spend_budget
 
     facts, scope_name = facts_in_scope(membership)
     real = real_frame(facts)
+    cells = None
     if method == "kanon":
-        result = _kanon(real, k, max_suppression)
+        result, cells = _kanon(real, k, max_suppression, facts_key(scope_name))
     elif method == "synthetic":
-        dataset = f"casefact:{scope_name}"
-        spend_budget(dataset, epsilon)
-        synthetic = synthesise(real, epsilon=epsilon, reporting_length=reporting_length) \
-            if len(real) else real.copy()
-        result = CtdcRelease(data=synthetic[variables()], method="synthetic",
-                             parameters={"epsilon": epsilon,
-                                         "reporting_length": reporting_length,
-                                         "dataset": dataset}, real_rows=len(real))
-        if len(real):
-            result.utility = utility_report(real, result.data, max_order=3)
+        result = _synthetic(real, epsilon, reporting_length, f"casefact:{scope_name}")
     else:
         raise ValueError(f"unknown method {method!r}: use synthetic or kanon")
-    release = record_release(
-        content=result.csv(), spec="ctdc-global-synthetic", method=method, channel=channel,
-        membership=membership, parameters=result.parameters, row_count=len(result.data),
-        epsilon=epsilon if method == "synthetic" else None,
-        dataset=result.parameters.get("dataset", ""))
+    with transaction.atomic():
+        if method == "synthetic":
+            spend_budget(result.parameters["dataset"], epsilon)
+        release = record_release(
+            content=result.csv(), spec="ctdc-global-synthetic", method=method,
+            channel=channel, membership=membership, parameters=result.parameters,
+            row_count=len(result.data), epsilon=epsilon if method == "synthetic" else None,
+            dataset=result.parameters.get("dataset", ""), facts=facts_key(scope_name),
+            cells=cells)
     result.release_id = release.pk
     return result
 
 
+def _synthetic(real: pd.DataFrame, epsilon: float, reporting_length: int, dataset: str
+               ) -> CtdcRelease:
+    """DP synthetic rows of *real*, checked: refused before any budget is spent when the
+    budget cannot pay for it or pac-synth's noise would leave (almost) nothing
+    (``SignalTooWeak``, naming the smallest epsilon or size that would do), and refused
+    after synthesis when the file has no non-empty cell. Spends and logs nothing."""
+    from palermo.analytics.releases import check_budget
+
+    if not len(real):
+        raise SynthesisRefused("there are no persons to release")
+    check_budget(dataset, epsilon)
+    estimate = check_signal(real, epsilon=epsilon, reporting_length=reporting_length)
+    synthetic = synthesise(real, epsilon=epsilon, reporting_length=reporting_length)
+    if not has_content(synthetic):
+        raise SynthesisRefused(
+            f"pac-synth produced {len(synthetic):,} rows with no value in any cell at epsilon "
+            f"{epsilon:g}: nothing was released and no budget was spent. Use a larger "
+            "epsilon or release more persons.")
+    result = CtdcRelease(data=synthetic[variables()], method="synthetic",
+                         parameters={"epsilon": epsilon, "reporting_length": reporting_length,
+                                     "dataset": dataset,
+                                     "expected_kept_share": round(estimate.kept_share, 3)},
+                         real_rows=len(real))
+    result.utility = utility_report(real, result.data, max_order=3)
+    return result
+
+
 def kanonymise(frame: pd.DataFrame, k: int = DEFAULT_K,
-               max_suppression: float = MAX_SUPPRESSION) -> KAnonResult:
+               max_suppression: float = MAX_SUPPRESSION,
+               min_levels: dict[str, int] | None = None) -> KAnonResult:
     """k-anonymise CTDC rows prepared by :func:`_frame_for_kanon` on the quasi-identifiers
-    (least information loss within *max_suppression*) and confirm k with pycanon; raises
-    ``AssertionError`` rather than return a result pycanon does not confirm."""
+    (least information loss within *max_suppression*, no level below *min_levels*) and
+    confirm k with pycanon; raises ``AssertionError`` rather than return a result pycanon
+    does not confirm."""
     qis = list(QUASI_IDENTIFIERS)
-    result = k_anonymise(frame, qis, k, hierarchies(), max_suppression=max_suppression)
+    result = k_anonymise(frame, qis, k, hierarchies(), max_suppression=max_suppression,
+                         min_levels=min_levels)
     if not verify_k(result.data, qis, k):  # pycanon, independently
         raise AssertionError("k-anonymity not confirmed by pycanon; nothing released")
     return result
 
 
-def _kanon(real: pd.DataFrame, k: int, max_suppression: float) -> CtdcRelease:
+def _kanon(real: pd.DataFrame, k: int, max_suppression: float, facts: str = ""
+           ) -> tuple[CtdcRelease, Disclosure | None]:
+    """The k-anonymised rows, audited with every earlier release of the same *facts*: while
+    the file's margins would let a reader work out a small count that those releases hid
+    (``disclosure.cumulative.audit``), a quasi-identifier of the margin tied to it is
+    generalised one level more (the choice losing least information); refused
+    (``ReleaseConflict``) when every such column is already "*"."""
+    from palermo.analytics.publication import threshold
+    from palermo.analytics.releases import earlier_disclosures
+
     if len(real) < k:
         empty = real.iloc[0:0]
         return CtdcRelease(data=empty, method="kanon",
                            parameters={"k": k, "max_suppression": max_suppression},
                            real_rows=len(real), suppressed=len(real),
-                           notes=[f"fewer than {k} persons: nothing can be released"])
-    result = kanonymise(_frame_for_kanon(real), k, max_suppression)
-    data = result.data.fillna("").astype(str)
-    return CtdcRelease(data=data[variables()], method="kanon",
-                       parameters={**result.report(),
-                                   "quasi_identifiers": list(QUASI_IDENTIFIERS)},
-                       real_rows=len(real), suppressed=result.suppressed,
-                       notes=[f"k-anonymity (k = {k}): {result.summary()}"])
+                           notes=[f"fewer than {k} persons: nothing can be released"]), None
+    frame, limit = _frame_for_kanon(real), threshold()
+    earlier = earlier_disclosures(facts)
+    floor: dict[str, int] = {}
+    raised: list[str] = []
+    while True:
+        result = kanonymise(frame, k, max_suppression, floor)
+        data = result.data.fillna("").astype(str)
+        cells = kanon_cells(data)
+        finding = audit(earlier, cells, limit) if earlier else None
+        if finding is None or not finding.pinned:
+            break
+        columns = _columns_to_raise(finding, result.levels)
+        if not columns:
+            raise ReleaseConflict(finding.conflicts())
+        options = [(kanonymise(frame, k, max_suppression, {**floor, qi: result.levels[qi] + 1}),
+                    qi) for qi in columns]
+        best, qi = min(options, key=lambda o: (o[0].information_loss, o[0].suppressed, o[1]))
+        floor = {**floor, qi: best.levels[qi]}
+        raised.append(qi)
+    notes = [f"k-anonymity (k = {k}): {result.summary()}"]
+    if raised:
+        notes.append("Audited with earlier releases of the same facts: "
+                     f"{', '.join(sorted(set(raised)))} generalised further so that no small "
+                     "count they hid can be worked out with this file.")
+    parameters = {**result.report(), "quasi_identifiers": list(QUASI_IDENTIFIERS)}
+    if raised:
+        parameters["raised_for_earlier_releases"] = sorted(set(raised))
+    return CtdcRelease(data=data[variables()], method="kanon", parameters=parameters,
+                       real_rows=len(real), suppressed=result.suppressed, notes=notes), cells
+
+
+def _columns_to_raise(finding, levels: dict[str, int]) -> list[str]:
+    """The quasi-identifiers (not yet "*") of the file's margins nearest to each count the
+    audit found pinned."""
+    system = finding.union.system
+    heights = {qi: h.height for qi, h in hierarchies().items()}
+    fields = {field: qi for qi, field in FIELDS.items()}
+    out: set[str] = set()
+    for entry in finding.pinned:
+        target = system.neighbour(entry, lambda key: key[0] == CANDIDATE)
+        for name in (target[1] if target is not None else ()):
+            qi = fields.get(name)
+            if qi is not None and levels[qi] < heights[qi]:
+                out.add(qi)
+    return sorted(out)
 
 
 def data_dictionary() -> list[dict[str, str]]:
@@ -309,6 +355,11 @@ def _kanon_report(parameters: dict) -> list[str]:
               f"{parameters['information_loss']:.3f}.",
               f"- Smallest group of persons sharing the quasi-identifiers: "
               f"{parameters['min_class_size']:,} ({parameters['classes']:,} groups)."]
+    if parameters.get("raised_for_earlier_releases"):
+        lines.append("- Audited with the earlier releases of the same facts: "
+                     f"{', '.join(parameters['raised_for_earlier_releases'])} generalised "
+                     "further than k alone needs, so that no small count those releases hid "
+                     "can be worked out with this file.")
     if parameters["forced"]:
         lines.append(f"- **The suppression limit was exceeded**: no generalisation kept "
                      f"suppression within {100 * parameters['max_suppression']:g}%, so the most "

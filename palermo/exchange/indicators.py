@@ -22,13 +22,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from palermo.analytics import publication
-from palermo.analytics.releases import record_release
+from palermo.analytics import disclosed, publication
+from palermo.analytics.releases import earlier_disclosures, facts_key, record_release
 from palermo.cases.facts import CaseFact
 from palermo.core import access
 from palermo.core.access import Action, Scope
 from palermo.core.reference_data import htcds_choices
 from palermo.disclosure import protect_marginals
+from palermo.disclosure.cumulative import Disclosure, Extent
+from palermo.exchange import ctdc_cells
 from palermo.exchange.ctdc import AGE_BANDS, age_band
 from palermo.exchange.models import CoreIndicatorCount, CoreIndicatorSubmission
 from palermo.exchange.reading import Table, UnreadableFile, read_table
@@ -267,6 +269,12 @@ def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int 
     counts by sex, then by sex and age band, gives nothing back that either hides.
     *threshold*: the configured one (``PALERMO_SUPPRESSION_THRESHOLD``, default 10) unless
     given."""
+    return [row for row, _true in _published(membership, by, threshold)]
+
+
+def _published(membership, by: tuple[str, ...], threshold: int | None
+               ) -> list[tuple[dict, int]]:
+    """:func:`published_counts`' rows, each with its true count."""
     threshold = publication.threshold() if threshold is None else threshold
     by = tuple(by)
     _check_by(by, published=True)
@@ -284,23 +292,72 @@ def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int 
         frozen = tuple((d, tuple(sorted(counts.items()))) for d, counts in
                        periods[period].items())
         shown = _protected(frozen, threshold)
+        true = periods[period]
         if by:
-            rows = sorted((tuple(key[i] for i in place), value)
+            rows = sorted((tuple(key[i] for i in place), value, true[dims][key])
                           for key, value in shown[dims].items())
-            out += [{"period": period, **dict(zip(by, key, strict=True)), "persons": value}
-                    for key, value in rows]
-        out.append({"period": period, **dict.fromkeys(by, "total"),
-                    "persons": shown[()].get((), 0)})
+            out += [({"period": period, **dict(zip(by, key, strict=True)), "persons": value},
+                     n) for key, value, n in rows]
+        out.append(({"period": period, **dict.fromkeys(by, "total"),
+                     "persons": shown[()].get((), 0)}, true[()].get((), 0)))
     return out
 
 
 def release_counts(membership, by: tuple[str, ...] = ("sex",), *, channel: str = "api"
                    ) -> list[dict]:
-    """:func:`published_counts`, written to the release log (who, when, the dimensions,
-    the rows and the SHA-256 of the JSON sent) like every table that leaves Palermo."""
+    """:func:`published_counts`, audited with every earlier release of the same facts
+    (statistics tables, CTDC files, other fetches: ``disclosure.cumulative.protect`` hides
+    more counts until together they pin no small count that those releases did not), and
+    written to the release log (who, when, the dimensions, the rows, the cells disclosed
+    and the SHA-256 of the JSON sent) like every table that leaves Palermo."""
     limit = publication.threshold()
-    rows = published_counts(membership, by, limit)
+    by = tuple(by)
+    published = _published(membership, by, limit)
+    facts = facts_key(_scope(membership))
+    cells, where = _cells(published, by)
+    earlier = earlier_disclosures(facts)
+    if earlier:
+        hidden = disclosed.protected(earlier, cells, limit)
+        for key in where if hidden is None else hidden:  # None: nothing may be shown
+            for i in where[key]:
+                published[i][0]["persons"] = None
+        cells = _cells(published, by)[0]
+    rows = [row for row, _true in published]
     record_release(content=json.dumps(rows, sort_keys=True), spec="core-indicators",
                    channel=channel, membership=membership,
-                   parameters={"by": list(by), "threshold": limit}, row_count=len(rows))
+                   parameters={"by": list(by), "threshold": limit}, row_count=len(rows),
+                   facts=facts, cells=cells)
     return rows
+
+
+# The fields of the facts each dimension counts, as the other releases name them.
+FIELD_OF = {"period": "year", "sex": "gender", "age_band": "age",
+            "exploitation_type": "exploitation_types", "citizenship": "citizenship"}
+
+
+def _extent(dimension: str, label: str) -> Extent:
+    if dimension == "sex":
+        genders = list(SEX_OF_GENDER)
+        return Extent.all_but(genders) if label == UNKNOWN else Extent.of(
+            g for g in genders if SEX_OF_GENDER[g] == label)
+    if dimension == "age_band":
+        return Extent.of([""]) if label == UNKNOWN else ctdc_cells.extent("ageBroad", label)
+    return Extent.of([label])
+
+
+def _cells(published: list[tuple[dict, int]], by: tuple[str, ...]
+           ) -> tuple[Disclosure, dict[tuple, list[int]]]:
+    """What the rows disclose, and where each cell is: (dims, labels) → row indices."""
+    out = Disclosure()
+    where: dict[tuple, list[int]] = {}
+    for i, (row, true) in enumerate(published):
+        dimensions = ["period"] + [d for d in by if row[d] != "total"]
+        cell = {}
+        for d in dimensions:
+            label = str(row[d])
+            out.define(FIELD_OF[d], label, _extent(d, label))
+            cell[FIELD_OF[d]] = label
+        out.add(cell, true, row["persons"] is not None)
+        dims = tuple(sorted(cell))
+        where.setdefault((dims, tuple(cell[d] for d in dims)), []).append(i)
+    return out, where

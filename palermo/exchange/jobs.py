@@ -207,7 +207,7 @@ def start_ctdc(membership: Membership, *, method: str, epsilon: float, k: int,
 
 def ctdc_body(job: Job, progress: Progress) -> Outcome:
     """Build and log the release (``ctdc.export``); the CSV becomes the result file."""
-    from palermo.disclosure import BudgetExhausted, SynthesisRefused
+    from palermo.disclosure import BudgetExhausted, ReleaseRefused
 
     p = job.params
     membership = jobs.starter(job)
@@ -216,7 +216,7 @@ def ctdc_body(job: Job, progress: Progress) -> Outcome:
         release = ctdc.export(membership, method=p["method"], epsilon=p["epsilon"], k=p["k"],
                               reporting_length=p.get("reporting_length", 3),
                               channel=job.channel)
-    except (BudgetExhausted, SynthesisRefused) as exc:
+    except (BudgetExhausted, ReleaseRefused) as exc:
         raise JobRefused(str(exc)) from None
     progress("release", 1, 1)
     return Outcome(_("%(rows)d rows (%(method)s); release #%(release)s logged.") % {

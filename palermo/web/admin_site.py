@@ -406,6 +406,7 @@ class ReleaseAdmin(PolicyAdmin):
                     "epsilon", "row_count", "suppressed", "sha256"]
     list_filter = ["method", "channel", "suppressed", "organisation"]
     date_hierarchy = "created"
+    exclude = ["cells"]  # the true counts of hidden cells: for the audit, never displayed
 
     def has_change_permission(self, request, obj=None):
         return False

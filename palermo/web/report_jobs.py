@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django_tasks import task
 
 from palermo.analytics import publication
+from palermo.analytics.exports import log_view
 from palermo.analytics.filtering import form_for, published_tables
 from palermo.analytics.outputs import report_html
 from palermo.analytics.specs import shipped_specs
@@ -41,6 +42,7 @@ def report_body(job: Job, progress: jobs.Progress) -> jobs.Outcome:
     published = published_tables(specs, form, scope_orgs)
     if published is None:
         raise jobs.JobRefused(_("The filters are not valid: open the report page again."))
+    log_view(published, membership=membership)
     progress("tables", len(specs), len(specs))
     report = report_html(published, back_url=reverse("web:analytics_index"))
     return jobs.Outcome(_("The report of %(n)d tables is ready.") % {"n": len(published)},

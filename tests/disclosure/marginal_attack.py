@@ -47,19 +47,22 @@ def recovered(tables: dict, shown: dict, threshold: int) -> list[tuple]:
                 for k in parts:
                     add([((dims, k), 1), ((coarser, whole), -1)], "<=")
     ceiling = 2 * max(max(c.values(), default=0) for c in tables.values()) + threshold
-    out = []
-    for (d, k), i in index.items():
-        if not 1 <= tables[d][k] <= threshold:
-            continue
-        bounds = []
-        for sign in (1, -1):
-            objective = np.zeros(len(index))
-            objective[i] = sign
-            result = linprog(objective, A_ub=np.array(ub) if ub else None,
-                             b_ub=ub_b or None, A_eq=np.array(eq) if eq else None,
-                             b_eq=eq_b or None, bounds=(0, ceiling), method="highs")
-            assert result.status == 0, result.message
-            bounds.append(sign * result.fun)
-        if bounds[1] - bounds[0] < 0.5:
-            out.append((d, k, tables[d][k]))
-    return out
+    return [(d, k, tables[d][k]) for (d, k), i in index.items()
+            if 1 <= tables[d][k] <= threshold
+            and pinned(i, len(index), (eq, eq_b), (ub, ub_b), ceiling)]
+
+
+def pinned(variable: int, size: int, equal: tuple[list, list], upper: tuple[list, list],
+           ceiling: float) -> bool:
+    """Do the least and greatest feasible values of unknown *variable* (of *size*, each
+    between 0 and *ceiling*) agree under ``A_eq x = b_eq`` and ``A_ub x <= b_ub``?"""
+    extremes = []
+    for sign in (1, -1):
+        objective = np.zeros(size)
+        objective[variable] = sign
+        result = linprog(objective, A_ub=np.array(upper[0]) if upper[0] else None,
+                         b_ub=upper[1] or None, A_eq=np.array(equal[0]) if equal[0] else None,
+                         b_eq=equal[1] or None, bounds=(0, ceiling), method="highs")
+        assert result.status == 0, result.message
+        extremes.append(sign * result.fun)
+    return extremes[1] - extremes[0] < 0.5

@@ -109,8 +109,9 @@ def test_a_refused_synthesis_is_a_clear_error_and_spends_nothing(cast, sixty_cas
         raise SynthesisRefused("pac-synth refused these data at epsilon 1.0")
 
     monkeypatch.setattr(ctdc, "synthesise", refuse)
-    with pytest.raises(SynthesisRefused, match="refused"):
-        ctdc.export(cast.fatima, method="synthetic", epsilon=1.0)
+    monkeypatch.setenv("PALERMO_PRIVACY_BUDGET", "20")
+    with pytest.raises(SynthesisRefused, match="refused"):  # epsilon 12: signal enough
+        ctdc.export(cast.fatima, method="synthetic", epsilon=12.0)
     assert not Release.objects.exists()
     assert sum(PrivacyBudgetLedger.objects.values_list("spent_epsilon", flat=True)) == 0
 

@@ -104,3 +104,20 @@ def test_release_log_is_read_only_and_scoped(browser, cast):
     assert "ctm_a" in own.text and "ctm_b" not in own.text
     assert browser("root").get("/admin/analytics/release/add/").status_code == 403
     assert browser("dana").get("/admin/analytics/release/").status_code == 302
+
+
+def test_release_log_never_shows_the_disclosed_cells(browser, cast):
+    """The cells keep the true count of hidden cells for the audit: not in the admin."""
+    from palermo.analytics.models import Release
+    from palermo.disclosure import Disclosure
+
+    cells = Disclosure()
+    cells.add({"year": "2026", "gender": "Male"}, 7331, False)
+    release = Release.objects.create(
+        user=cast.fatima.user, organisation=cast.ngo_a, spec="ctdc-global-synthetic",
+        method="kanon", channel="cli", sha256="c" * 64, facts=f"persons:org-{cast.ngo_a.pk}",
+        cells=cells.to_json(), cells_sha256=cells.fingerprint())
+    for name in ("root", "fatima"):
+        page = browser(name).get(f"/admin/analytics/release/{release.pk}/change/")
+        assert page.status_code == 200, name
+        assert f"persons:org-{cast.ngo_a.pk}" in page.text and "7331" not in page.text

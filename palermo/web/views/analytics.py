@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from palermo.analytics import publication
-from palermo.analytics.exports import export_tables
+from palermo.analytics.exports import export_tables, log_view
 from palermo.analytics.filtering import TableFilterForm, form_for, published_tables
 from palermo.analytics.outputs import report_html, table_context
 from palermo.analytics.specs import TableSpec, get_spec, shipped_specs
@@ -42,6 +42,8 @@ def table(request, key: str):
     spec = _spec(key)
     form = _form(request, scope_orgs)
     published = published_tables([spec], form, scope_orgs)
+    if published:
+        log_view(published, membership=request.membership)
     context = {"spec": spec, "form": form, "query": request.GET.urlencode(),
                "result": table_context(published[0]) if published else None}
     template = "web/analytics/_result.html" if request.htmx else "web/analytics/table.html"
@@ -80,4 +82,5 @@ def report(request, key: str | None = None):
         job = report_jobs.start_report(request.membership, request.GET.urlencode())
         return redirect("web:job_detail", pk=job.pk)
     published = published_tables(specs, form, scope_orgs)
+    log_view(published, membership=request.membership)
     return HttpResponse(report_html(published, back_url=reverse("web:analytics_index")))

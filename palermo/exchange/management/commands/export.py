@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError
 from palermo.core import access, spreadsheets
 from palermo.core.access import Action, Scope
 from palermo.core.models import Role
-from palermo.disclosure import BudgetExhausted, SynthesisRefused
+from palermo.disclosure import BudgetExhausted, ReleaseRefused
 from palermo.exchange import ctdc, htcds_export
 from palermo.exchange.management.commands._common import acting_membership
 from palermo.exchange.sealed import SealError
@@ -74,7 +74,7 @@ class Command(BaseCommand):
                                   epsilon=options["epsilon"],
                                   reporting_length=options["reporting_length"],
                                   k=options["k"], channel="cli")
-        except (BudgetExhausted, SynthesisRefused) as exc:
+        except (BudgetExhausted, ReleaseRefused) as exc:
             raise CommandError(f"Refused: {exc}") from exc
         out.write_bytes(release.csv())
         out.with_suffix(".dictionary.csv").write_bytes(ctdc.dictionary_csv())
