@@ -173,11 +173,15 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"redact": {"()": "palermo.core.logs.RedactValidationErrors"}},
+    "filters": {"redact": {"()": "palermo.core.logs.RedactValidationErrors"},
+                "one_line_refusals": {"()": "palermo.core.logs.OneLineRefusals"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain",
-                             "filters": ["redact"]}},
+                             "filters": ["redact", "one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # On the loggers too, so that every handler (not only the console) gets one line.
+    "loggers": {"django.db.backends": {"level": "WARNING"},
+                "django.request": {"filters": ["one_line_refusals"]},
+                "django.security": {"filters": ["one_line_refusals"]}},
 }
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
