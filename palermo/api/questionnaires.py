@@ -20,7 +20,13 @@ from palermo.cases import interviews
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.questionnaires import services
-from palermo.questionnaires.models import Form, FormVersion, Submission, VersionStatus
+from palermo.questionnaires.models import (
+    Form,
+    FormVersion,
+    Submission,
+    SubmissionSource,
+    VersionStatus,
+)
 
 router = Router(tags=["questionnaires"])
 
@@ -139,10 +145,11 @@ def submit(request, name: str, payload: AnswersIn):
             if payload.case is not None:
                 case = visible_case(request, payload.case)
                 response = interviews.start_interview(membership, case, version,
-                                                      language=payload.language)
+                                                      language=payload.language,
+                                                      source=SubmissionSource.API)
             else:
                 response = services.start(membership, version, language=payload.language,
-                                          source="api")
+                                          source=SubmissionSource.API)
             done = interviews.submit_response(membership, response, payload.answers)
     except ValidationError as exc:
         fields = getattr(exc, "problems", None) or (

@@ -58,7 +58,7 @@ def test_screening_interview_with_branching(cast, case_a, page, live_server, set
     settings.PALERMO_REQUIRE_2FA = False
     version = services.publish(cast.root, services.upload(
         cast.root, INSTRUMENT.read_bytes(), INSTRUMENT.name, shared=True))
-    draft = interviews.start_interview(cast.amina, case_a, version)
+    draft = interviews.start_interview(cast.amina, case_a, version, source="web")
     session = signed_in(cast.amina).cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session,
                                "url": live_server.url}])
