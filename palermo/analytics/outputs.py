@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from django.utils.translation import gettext as _
 
@@ -203,4 +204,24 @@ def svg_chart(published: Published) -> str | None:
     out = io.StringIO()
     figure.savefig(out, format="svg")
     svg = out.getvalue()
-    return svg[svg.index("<svg"):]
+    return presentation_attributes(svg[svg.index("<svg"):])
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+
+
+def presentation_attributes(svg: str) -> str:
+    """Matplotlib's SVG with its styles written as SVG presentation attributes
+    (``fill="#1f77b4"``): the page's Content-Security-Policy refuses inline styles — a
+    ``style`` attribute or element — but not attributes, so the chart keeps its colours.
+    Matplotlib's one style element (round joins, butt caps for every element) becomes
+    attributes of the root, which its elements inherit."""
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+    def attributes(match: re.Match) -> str:
+        pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    return _STYLE_ATTRIBUTE.sub(attributes, svg)

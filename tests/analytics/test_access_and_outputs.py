@@ -18,6 +18,8 @@ import pytest
 from openpyxl import load_workbook
 
 from palermo.analytics.models import Release
+from tests.browser import needs_chromium
+from tests.conftest import signed_in
 
 TABLE = "/reports/ctm_full_sample/"
 REGIONS = "/reports/ctm_regions_of_origin/"
@@ -205,3 +207,22 @@ def test_api_lists_tables_and_supervisor_gets_real_counts(api_client, mixed_fact
 def test_chart_is_inline_svg(browser, mixed_facts):
     html = browser("fatima").get(TABLE).content.decode()
     assert '<figure class="chart"><svg' in html
+    # Colours as presentation attributes: the CSP refuses inline styles (tests/web/test_csp.py).
+    chart = html[html.index('<figure class="chart">'):html.index("</figure>")]
+    assert "style=" not in chart and "<style" not in chart
+    assert 'fill="#1f77b4"' in chart
+
+
+@needs_chromium
+def test_the_table_page_and_its_chart_run_under_the_policy(cast, mixed_facts, page,
+                                                           live_server, settings,
+                                                           csp_violations):
+    settings.PALERMO_REQUIRE_2FA = False
+    session = signed_in(cast.fatima).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session,
+                               "url": live_server.url}])
+    for url in [TABLE, TABLE + "print/"]:
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+    assert page.locator("figure.chart svg").count() >= 1
+    assert csp_violations == []

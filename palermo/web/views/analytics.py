@@ -3,10 +3,14 @@ files and a printable report. Thin: parse, ask the policy, compute, publish, ren
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required
+from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 
 from palermo.analytics import publication
 from palermo.analytics.exports import export_tables
@@ -104,4 +108,13 @@ def report_html(published: list[publication.Published]) -> str:
     """The printable report as a standalone HTML document (``palermo report --format html``)."""
     return render_to_string("web/analytics/print.html",
                             {"results": [view_context(p) for p in published],
-                             "standalone": True})
+                             "standalone": True, "inline_css": _report_css()})
+
+
+def _report_css() -> str:
+    """The report's style sheets, for the standalone file that has no server to fetch them
+    from (the served page links them: its Content-Security-Policy allows no inline style).
+    """
+    sheets = (Path(finders.find(f"palermo/{name}")).read_text(encoding="utf-8")
+              for name in ("print.css", "stat-table.css"))
+    return mark_safe("\n".join(sheets))  # noqa: S308 - Palermo's own static files
