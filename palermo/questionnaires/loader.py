@@ -442,8 +442,12 @@ def load_xlsform(data: bytes, filename: str) -> LoadedForm:
     cells = _read_cells(data, suffix)
     try:
         book = get_xlsform(data, file_type=suffix)
-    except PyXFormError as exc:  # a repeated column header, for one
-        raise FormRejected(cells.problems or [FormProblem("", None, None, str(exc))]) from exc
+    except PyXFormError as exc:
+        if cells.problems:  # a repeated column header, named with sheet and columns
+            raise FormRejected(cells.problems) from exc
+        if "Duplicate column header" in str(exc):  # the same in an .xls: no letters known
+            raise FormRejected([FormProblem("", None, None, str(exc))]) from exc
+        raise FormRejected([FormProblem("", None, None, UNREADABLE)]) from exc
     except Exception as exc:  # noqa: BLE001 - pyxform, openpyxl, xlrd and zipfile all raise
         raise FormRejected([FormProblem("", None, None, UNREADABLE)]) from exc
     checker = _Checker(book, cells.letters)
