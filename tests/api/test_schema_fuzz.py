@@ -24,7 +24,7 @@ from palermo.core.models import ApiToken
 
 CONFIG = {
     "seed": 2026,
-    "generation": {"max-examples": int(os.environ.get("PALERMO_FUZZ_EXAMPLES", "8")),
+    "generation": {"max-examples": int(os.environ.get("PALERMO_FUZZ_EXAMPLES", "5")),
                    "deterministic": True, "database": "none", "mode": "all"},
     "phases": {"coverage": {"enabled": True}, "stateful": {"enabled": False}},
     # Refusing schema-valid data is the domain's job (an unknown picklist value, a country
