@@ -28,7 +28,13 @@ from palermo.cases.models import Case, CaseInterview
 from palermo.core.models import Membership
 from palermo.questionnaires import bindings, confidential, odk_import, services
 from palermo.questionnaires.loader import FormRejected, LoadedForm, load_xlsform
-from palermo.questionnaires.models import Form, FormVersion, Invitation, Submission
+from palermo.questionnaires.models import (
+    Form,
+    FormVersion,
+    Invitation,
+    Submission,
+    SubmissionSource,
+)
 
 INSTRUMENTS = Path(__file__).parent / "questionnaires" / "instruments"
 DATA_MARK = "Synthetic demo data"
@@ -84,7 +90,7 @@ def publish_instruments(admin: Membership, loading: list[Future]) -> dict[str, F
 # ------------------------------------------------------------------ case interviews
 def _submit_interview(member: Membership, case: Case, version: FormVersion, answers: dict,
                       day: dt.date) -> Submission:
-    draft = interviews.start_interview(member, case, version)
+    draft = interviews.start_interview(member, case, version, source=SubmissionSource.WEB)
     return interviews.submit_response(member, draft, answers, today=day)
 
 
@@ -152,7 +158,8 @@ def add_interviews(member: Membership, versions: dict[str, FormVersion],
                           _assistance_answers(active[3]), today)
         # An interview begun and saved for later: it shows as a draft on the case.
         draft = interviews.start_interview(member, active[0],
-                                           versions["followup_interview"])
+                                           versions["followup_interview"],
+                                           source=SubmissionSource.WEB)
         interviews.save_draft(member, draft, {"reached": "yes"})
         made += 2
     return made
@@ -230,8 +237,8 @@ def add_staff_survey(me_officer: Membership, supervisor: Membership, caseworker:
         me_officer, version.form, members, today=today - dt.timedelta(days=30))}
     confidential.respond(issued[caseworker.user_id], answers[0],
                          today=today - dt.timedelta(days=27))
-    services.submit(supervisor, services.start(supervisor, version), answers[1],
-                    today=today - dt.timedelta(days=20))
+    services.submit(supervisor, services.start(supervisor, version, source=SubmissionSource.WEB),
+                    answers[1], today=today - dt.timedelta(days=20))
     report = odk_import.import_submissions(
         me_officer, version, _kobo_export(answers[2:], today - dt.timedelta(days=14),
                                           "staff"), fmt=odk_import.KOBO_JSON)
@@ -302,7 +309,8 @@ def _entered(member: Membership, version: FormVersion, answers: list[dict],
              day: dt.date) -> int:
     """Responses typed in on the web form by *member* (paper forms entered afterwards)."""
     for given in answers:
-        services.submit(member, services.start(member, version), given, today=day)
+        services.submit(member, services.start(member, version, source=SubmissionSource.WEB),
+                        given, today=day)
     return len(answers)
 
 

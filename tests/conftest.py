@@ -23,6 +23,9 @@ from palermo.cases.services import register_person
 from palermo.core import crypto
 from palermo.core.models import ApiToken, Country, Membership, Organisation, Role, User
 
+# A browser (Playwright and Debian's chromium) for the tests that need one.
+pytest_plugins = ["tests.browser"]
+
 PASSWORD = "correct horse battery staple 42"
 DATABASES = ["default", "jobs"]
 

@@ -9,8 +9,12 @@ tables only, so nothing that disclosure control hid can reach them.
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
+from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from palermo.analytics.publication import MARKER, Published
@@ -202,7 +206,27 @@ def svg_chart(published: Published) -> str | None:
     out = io.StringIO()
     figure.savefig(out, format="svg")
     svg = out.getvalue()
-    return svg[svg.index("<svg"):]
+    return presentation_attributes(svg[svg.index("<svg"):])
+
+
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>.*?</style>", re.S)
+_STYLE_ATTRIBUTE = re.compile(r' style="([^"]*)"')
+
+
+def presentation_attributes(svg: str) -> str:
+    """Matplotlib's SVG with its styles written as SVG presentation attributes
+    (``fill="#1f77b4"``): the page's Content-Security-Policy refuses inline styles — a
+    ``style`` attribute or element — but not attributes, so the chart keeps its colours.
+    Matplotlib's one style element (round joins, butt caps for every element) becomes
+    attributes of the root, which its elements inherit."""
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = svg.replace("<svg ", '<svg stroke-linejoin="round" stroke-linecap="butt" ', 1)
+
+    def attributes(match: re.Match) -> str:
+        pairs = (part.split(":", 1) for part in match.group(1).split(";") if ":" in part)
+        return "".join(f' {name.strip()}="{value.strip()}"' for name, value in pairs)
+
+    return _STYLE_ATTRIBUTE.sub(attributes, svg)
 
 
 def table_context(published: Published) -> dict:
@@ -217,9 +241,21 @@ def table_context(published: Published) -> dict:
             "chart": svg_chart(published)}
 
 
-def report_html(published: list[Published], *, back_url: str | None = None) -> str:
-    """The printable report of *published* as one standalone HTML document: the page (with a
-    link *back_url* to the tables, hidden in print) and ``palermo report --format html``."""
-    return render_to_string("analytics/print.html",
-                            {"results": [table_context(p) for p in published],
-                             "back_url": back_url})
+def report_html(published: list[Published], *, back_url: str | None = None,
+                standalone: bool = True) -> str:
+    """The printable report of *published* as one HTML document, with a link *back_url* to
+    the tables (hidden in print). A *standalone* file (``palermo report --format html``, a
+    report job's result) carries its style sheets; the served page links them, since its
+    Content-Security-Policy allows no inline style."""
+    context = {"results": [table_context(p) for p in published], "back_url": back_url,
+               "standalone": standalone}
+    if standalone:
+        context["inline_css"] = _report_css()
+    return render_to_string("analytics/print.html", context)
+
+
+def _report_css() -> str:
+    """The report's style sheets, for a file that has no server to fetch them from."""
+    sheets = (Path(finders.find(f"palermo/{name}")).read_text(encoding="utf-8")
+              for name in ("print.css", "stat-table.css"))
+    return mark_safe("\n".join(sheets))  # noqa: S308 - Palermo's own static files

@@ -7,17 +7,18 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponse
 from ninja import NinjaAPI, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 import palermo
+from palermo.api import refusals
 from palermo.api.analytics import router as analytics_router
 from palermo.api.auth import PersonalToken
 from palermo.api.cases import router as cases_router
-from palermo.api.common import problems
+from palermo.api.common import Paging, problems
 from palermo.api.exchange import router as exchange_router
 from palermo.api.followups import router as follow_ups_router
 from palermo.api.jobs import router as jobs_router
@@ -40,6 +41,7 @@ from palermo.api.schemas import (
     PersonSearch,
     PersonSummary,
     PossibleDuplicatesOut,
+    RecordId,
 )
 from palermo.api.schemas_cases import Problems
 from palermo.api.screening import router as screening_router
@@ -51,8 +53,18 @@ from palermo.core.audit import log_access
 from palermo.core.history import field_changes
 from palermo.core.models import AccessLog
 
-api = NinjaAPI(title="Palermo API", version=palermo.__version__, auth=PersonalToken(),
-               urls_namespace="api")
+
+class PalermoAPI(NinjaAPI):
+    """The API, whose OpenAPI description lists the refusals every operation can give."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        return refusals.document_refusals(
+            super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = PalermoAPI(title="Palermo API", version=palermo.__version__, auth=PersonalToken(),
+                 urls_namespace="api")
+refusals.install(api)
 
 
 api.add_router("/cases", cases_router)
@@ -64,11 +76,6 @@ api.add_router("/forms", questionnaires_router)
 api.add_router("/statistics", analytics_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/jobs", jobs_router)
-
-
-@api.exception_handler(PermissionDenied)
-def forbidden(request, exc):
-    return api.create_response(request, {"detail": "Forbidden"}, status=403)
 
 
 @api.get("/health", auth=None, response=Health, tags=["system"])
@@ -89,7 +96,7 @@ def me(request):
 
 
 @api.get("/persons", response={200: list[PersonSummary], 403: Error}, tags=["cases"])
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_persons(request):
     """Persons of the acting organisation, newest first, without identity fields."""
     access.require(request.membership, Action.VIEW, Person)
@@ -107,9 +114,17 @@ def search_persons(request, body: PersonSearch):
     return access.visible(request.membership, Person.objects.current()).matching(body.q)
 
 
-@api.get("/persons/{int:person_id}", response={200: PersonOut, 403: Error, 404: Error},
+@api.post("/persons/duplicates", response={200: list[CandidateOut], 403: Error},
+          tags=["cases"])
+def find_duplicates(request, body: DuplicateQuery):
+    """Persons of the acting organisation who may be the one about to be registered
+    (blind-index matches on name, birth date, identity number, phone), strongest first."""
+    return _candidates_out(duplicates.candidates(request.membership, **body.dict()))
+
+
+@api.get("/persons/{person_id}", response={200: PersonOut, 403: Error, 404: Error},
          tags=["cases"])
-def get_person(request, person_id: int):
+def get_person(request, person_id: RecordId):
     """One person's record with identity fields. The opening is written to the access log."""
     person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
     log_access(request.membership, person, channel=AccessLog.Channel.API)
@@ -152,9 +167,9 @@ def register_person(request, body: PersonIn):
     return Status(201, person)
 
 
-@api.patch("/persons/{int:person_id}", response={200: PersonOut, 403: Error, 404: Error,
+@api.patch("/persons/{person_id}", response={200: PersonOut, 403: Error, 404: Error,
                                                  422: Problems}, tags=["cases"])
-def correct_person(request, person_id: int, body: PersonChange):
+def correct_person(request, person_id: RecordId, body: PersonChange):
     """Correct a person's details (only the fields sent); the history keeps who, when, old
     and new, and the reason."""
     person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
@@ -165,26 +180,18 @@ def correct_person(request, person_id: int, body: PersonChange):
         return problems(exc)
 
 
-@api.get("/persons/{int:person_id}/history", response={200: list[FieldChangeOut], 403: Error,
+@api.get("/persons/{person_id}/history", response={200: list[FieldChangeOut], 403: Error,
                                                    404: Error}, tags=["cases"])
-def person_history(request, person_id: int):
+def person_history(request, person_id: RecordId):
     """Every change of the record: who, when, field, old and new value."""
     person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
     log_access(request.membership, person, action="history", channel=AccessLog.Channel.API)
     return [asdict(c) for c in field_changes(person)]
 
 
-@api.post("/persons/duplicates", response={200: list[CandidateOut], 403: Error},
-          tags=["cases"])
-def find_duplicates(request, body: DuplicateQuery):
-    """Persons of the acting organisation who may be the one about to be registered
-    (blind-index matches on name, birth date, identity number, phone), strongest first."""
-    return _candidates_out(duplicates.candidates(request.membership, **body.dict()))
-
-
-@api.post("/persons/{int:person_id}/merge", response={200: PersonSummary, 403: Error, 404: Error,
+@api.post("/persons/{person_id}/merge", response={200: PersonSummary, 403: Error, 404: Error,
                                                  422: Problems}, tags=["cases"])
-def merge_persons(request, person_id: int, body: MergeIn):
+def merge_persons(request, person_id: RecordId, body: MergeIn):
     """Merge a duplicate record into this one: cases move, both histories stay."""
     keep = access.get_visible(request.membership, Person.objects.current(), pk=person_id)
     duplicate = access.get_visible(request.membership, Person.objects.current(),
@@ -195,10 +202,10 @@ def merge_persons(request, person_id: int, body: MergeIn):
         return problems(exc)
 
 
-@api.post("/persons/{int:person_id}/erase", response={200: PersonSummary, 403: Error,
+@api.post("/persons/{person_id}/erase", response={200: PersonSummary, 403: Error,
                                                      404: Error, 422: Problems},
           tags=["cases"])
-def erase_person(request, person_id: int, body: ErasureIn):
+def erase_person(request, person_id: RecordId, body: ErasureIn):
     """Erase the person's identity everywhere, at their request (supervisor). Facts and
     non-identifying answers remain; the erasure is logged with its reason."""
     person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
@@ -207,9 +214,9 @@ def erase_person(request, person_id: int, body: ErasureIn):
     return person
 
 
-@api.get("/persons/{int:person_id}/export", response={403: Error, 404: Error},
+@api.get("/persons/{person_id}/export", response={200: dict, 403: Error, 404: Error},
          tags=["cases"])
-def export_person(request, person_id: int):
+def export_person(request, person_id: RecordId):
     """Everything recorded about the person, as a readable JSON file for the person."""
     person = access.get_visible(request.membership, Person.objects.all(), pk=person_id)
     response = HttpResponse(subject_rights.export_person(request.membership, person),

@@ -7,10 +7,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
-from palermo.api.common import REFUSED, problems, visible_case
-from palermo.api.schemas import Error, FieldChangeOut
+from palermo.api.common import REFUSED, Paging, problems, visible_case
+from palermo.api.schemas import Error, FieldChangeOut, RecordId
 from palermo.api.schemas_cases import (
     CaseChange,
     CaseIn,
@@ -49,7 +49,7 @@ def _values(fields: dict) -> dict:
 
 
 @router.get("", response={200: list[CaseSummary], 403: Error})
-@paginate(LimitOffsetPagination)
+@paginate(Paging)
 def list_cases(request, status: str = "", mine: bool = False):
     """Cases of the acting organisation, newest first; no identity fields."""
     access.require(request.membership, Action.VIEW, Case)
@@ -62,7 +62,7 @@ def list_cases(request, status: str = "", mine: bool = False):
 
 
 @router.get("/{case_id}", response={200: CaseOut, **REFUSED})
-def get_case(request, case_id: int):
+def get_case(request, case_id: RecordId):
     """One case. The opening is written to the access log."""
     case = visible_case(request, case_id)
     log_access(request.membership, case, channel=AccessLog.Channel.API)
@@ -82,7 +82,7 @@ def open_case(request, body: CaseIn):
 
 
 @router.patch("/{case_id}", response={200: CaseOut, 409: Conflict, 422: Problems, **REFUSED})
-def change_case(request, case_id: int, body: CaseChange):
+def change_case(request, case_id: RecordId, body: CaseChange):
     """Change fields of a case loaded at ``version``. 409 with the saved case when someone
     else saved it since — nothing is overwritten."""
     case = visible_case(request, case_id)
@@ -97,7 +97,7 @@ def change_case(request, case_id: int, body: CaseChange):
 
 
 @router.get("/{case_id}/history", response={200: list[FieldChangeOut], **REFUSED})
-def case_history(request, case_id: int):
+def case_history(request, case_id: RecordId):
     """Every change of the case. Only its own organisation reads it: 403 for an
     organisation the case is shared with (docs/access.md)."""
     case = visible_case(request, case_id)
@@ -107,7 +107,7 @@ def case_history(request, case_id: int):
 
 
 @router.get("/{case_id}/notes", response={200: list[NoteOut], **REFUSED})
-def list_notes(request, case_id: int):
+def list_notes(request, case_id: RecordId):
     """The case's notes the acting member may read: its own organisation's (none of them
     for an organisation the case is shared with)."""
     case = visible_case(request, case_id)
@@ -118,7 +118,7 @@ def list_notes(request, case_id: int):
 
 
 @router.post("/{case_id}/notes", response={201: NoteOut, 422: Problems, **REFUSED})
-def add_note(request, case_id: int, body: NoteIn):
+def add_note(request, case_id: RecordId, body: NoteIn):
     case = visible_case(request, case_id)
     try:
         note = casework.add_note(request.membership, case, body.text)
@@ -129,7 +129,7 @@ def add_note(request, case_id: int, body: NoteIn):
 
 
 @router.post("/{case_id}/events", response={201: EventOut, 422: Problems, **REFUSED})
-def add_event(request, case_id: int, body: EventIn):
+def add_event(request, case_id: RecordId, body: EventIn):
     case = visible_case(request, case_id)
     try:
         event = casework.add_event(request.membership, case, **body.dict(exclude_unset=True))
@@ -139,7 +139,7 @@ def add_event(request, case_id: int, body: EventIn):
 
 
 @router.get("/{case_id}/consents", response={200: list[ConsentOut], **REFUSED})
-def list_consents(request, case_id: int):
+def list_consents(request, case_id: RecordId):
     """Every consent decision of the case, the latest first (the latest of a kind is in
     force); none for an organisation the case is shared with."""
     return list(access.related(request.membership, visible_case(request, case_id),
@@ -147,7 +147,7 @@ def list_consents(request, case_id: int):
 
 
 @router.post("/{case_id}/consents", response={201: ConsentOut, 422: Problems, **REFUSED})
-def record_consent(request, case_id: int, body: ConsentIn):
+def record_consent(request, case_id: RecordId, body: ConsentIn):
     case = visible_case(request, case_id)
     fields = {k: v for k, v in body.dict().items() if v is not None}
     try:
@@ -157,14 +157,14 @@ def record_consent(request, case_id: int, body: ConsentIn):
 
 
 @router.get("/{case_id}/services", response={200: list[ServiceOut], **REFUSED})
-def list_services(request, case_id: int):
+def list_services(request, case_id: RecordId):
     """The case's services; none for an organisation the case is shared with."""
     return list(access.related(request.membership, visible_case(request, case_id),
                                "services"))
 
 
 @router.post("/{case_id}/services", response={201: ServiceOut, 422: Problems, **REFUSED})
-def add_service(request, case_id: int, body: ServiceIn):
+def add_service(request, case_id: RecordId, body: ServiceIn):
     case = visible_case(request, case_id)
     fields = {k: v for k, v in body.dict().items() if v is not None}
     if "cost" in fields:

@@ -1,11 +1,13 @@
-"""What every group of endpoints shares: refusals, field-named errors, the visible case."""
+"""What every group of endpoints shares: refusals, field-named errors, paging, the visible
+case."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from ninja import Status
+from ninja import Field, Schema, Status
+from ninja.pagination import LimitOffsetPagination
 
-from palermo.api.schemas import Error
+from palermo.api.schemas import MAX_ID, MAX_PAGE, Error
 from palermo.cases.models import Case
 from palermo.core import access
 
@@ -17,6 +19,18 @@ def problems(exc: ValidationError) -> Status:
     """422 naming each refused field (``__all__`` for a refusal that names none)."""
     fields = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     return Status(422, {"detail": "invalid", "fields": fields})
+
+
+class Paging(LimitOffsetPagination):
+    """``limit`` and ``offset`` of every list, bounded: at most :data:`MAX_PAGE` items a
+    page, an offset the database can take (a larger one is refused with 422 naming it)."""
+
+    class Input(Schema):
+        limit: int = Field(100, ge=1, le=MAX_PAGE, description="Items per page")
+        offset: int = Field(0, ge=0, le=MAX_ID, description="Items to skip")
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(max_limit=MAX_PAGE, **kwargs)
 
 
 def visible_case(request, case_id: int) -> Case:

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
 from palermo.api.common import REFUSED, problems, visible_case
+from palermo.api.schemas import RecordId
 from palermo.api.schemas_cases import FollowUpIn, FollowUpOut, FollowUpRecord, Problems
 from palermo.cases import followups
 from palermo.cases.models import Case, FollowUp
@@ -16,7 +17,7 @@ router = Router(tags=["follow-up"])
 
 
 @router.get("/cases/{case_id}/follow-ups", response={200: list[FollowUpOut], **REFUSED})
-def case_follow_ups(request, case_id: int):
+def case_follow_ups(request, case_id: RecordId):
     """The case's follow-ups; none for an organisation the case is shared with."""
     return list(access.related(request.membership, visible_case(request, case_id),
                                "follow_ups"))
@@ -24,7 +25,7 @@ def case_follow_ups(request, case_id: int):
 
 @router.post("/cases/{case_id}/follow-ups",
              response={201: FollowUpOut, 422: Problems, **REFUSED})
-def add_follow_up(request, case_id: int, body: FollowUpIn):
+def add_follow_up(request, case_id: RecordId, body: FollowUpIn):
     """An ad-hoc follow-up; the 3/6/12-month ones are scheduled when a case leaves Active."""
     try:
         made = followups.add_follow_up(request.membership, visible_case(request, case_id),
@@ -43,7 +44,7 @@ def overdue(request):
 
 @router.patch("/follow-ups/{follow_up_id}",
               response={200: FollowUpOut, 422: Problems, **REFUSED})
-def record(request, follow_up_id: int, body: FollowUpRecord):
+def record(request, follow_up_id: RecordId, body: FollowUpRecord):
     """Record what the follow-up found and the person's satisfaction with each service."""
     follow_up = access.get_visible(request.membership, FollowUp.objects.all(),
                                    pk=follow_up_id)

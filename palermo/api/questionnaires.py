@@ -15,12 +15,18 @@ from django.http import Http404
 from ninja import Field, Router, Schema, Status
 
 from palermo.api.common import REFUSED, visible_case
-from palermo.api.schemas import Error
+from palermo.api.schemas import Error, RecordId
 from palermo.cases import interviews
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.questionnaires import services
-from palermo.questionnaires.models import Form, FormVersion, Submission, VersionStatus
+from palermo.questionnaires.models import (
+    Form,
+    FormVersion,
+    Submission,
+    SubmissionSource,
+    VersionStatus,
+)
 
 router = Router(tags=["questionnaires"])
 
@@ -46,7 +52,7 @@ class AnswersIn(Schema):
     """A response to submit."""
     answers: dict[str, Any] = Field(..., description="question name → answer; repeats as "
                                     "lists of objects; '__declined__' on sensitive questions")
-    case: int | None = Field(None, description="the case an interview is about")
+    case: RecordId | None = Field(None, description="the case an interview is about")
     language: str = ""
 
 
@@ -106,7 +112,7 @@ def list_forms(request):
 
 
 @router.get("/{name}", response={200: DefinitionOut, **REFUSED})
-def get_form(request, name: str, version: int | None = None):
+def get_form(request, name: str, version: RecordId | None = None):
     """A form's definition (pyxform's JSON form, with ``palermo_field`` and ``sensitive``):
     the published version, or version *number* (drafts and retired versions only for those
     who manage the form)."""
@@ -139,10 +145,11 @@ def submit(request, name: str, payload: AnswersIn):
             if payload.case is not None:
                 case = visible_case(request, payload.case)
                 response = interviews.start_interview(membership, case, version,
-                                                      language=payload.language)
+                                                      language=payload.language,
+                                                      source=SubmissionSource.API)
             else:
                 response = services.start(membership, version, language=payload.language,
-                                          source="api")
+                                          source=SubmissionSource.API)
             done = interviews.submit_response(membership, response, payload.answers)
     except ValidationError as exc:
         fields = getattr(exc, "problems", None) or (
@@ -172,7 +179,7 @@ def list_submissions(request, name: str, status: str = ""):
 
 
 @router.get("/{name}/submissions/{pk}", response={200: SubmissionOut, **REFUSED})
-def get_submission(request, name: str, pk: int):
+def get_submission(request, name: str, pk: RecordId):
     """One response (403 for roles that neither see nor make responses, else 404)."""
     submission = interviews.get_response(request.membership, pk)
     if submission.version.form.name != name:

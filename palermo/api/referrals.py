@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from ninja import Router, Status
 
 from palermo.api.common import REFUSED, problems, visible_case
+from palermo.api.schemas import RecordId
 from palermo.api.schemas_cases import Decision, Problems, ReferralIn, ReferralOut
 from palermo.cases import referrals
 from palermo.cases.models import Case, Referral
@@ -18,7 +19,7 @@ router = Router(tags=["referrals"])
 
 @router.post("/cases/{case_id}/referrals",
              response={201: ReferralOut, 422: Problems, **REFUSED})
-def send(request, case_id: int, body: ReferralIn):
+def send(request, case_id: RecordId, body: ReferralIn):
     """Refer a case to another organisation. It sees the case only after accepting, and only
     if the person consented to sharing with it."""
     case = visible_case(request, case_id)
@@ -41,7 +42,7 @@ def incoming(request):
     return list(referrals.incoming(request.membership))
 
 
-def _decide(request, referral_id: int, action, **kwargs):
+def _decide(request, referral_id: RecordId, action, **kwargs):
     referral = access.get_visible(request.membership, Referral.objects.all(), pk=referral_id)
     try:
         return action(request.membership, referral, **kwargs)
@@ -51,18 +52,18 @@ def _decide(request, referral_id: int, action, **kwargs):
 
 @router.post("/referrals/{referral_id}/accept",
              response={200: ReferralOut, 422: Problems, **REFUSED})
-def accept(request, referral_id: int, body: Decision):
+def accept(request, referral_id: RecordId, body: Decision):
     return _decide(request, referral_id, referrals.accept, reason=body.reason,
                    open_case=body.open_case)
 
 
 @router.post("/referrals/{referral_id}/decline",
              response={200: ReferralOut, 422: Problems, **REFUSED})
-def decline(request, referral_id: int, body: Decision):
+def decline(request, referral_id: RecordId, body: Decision):
     return _decide(request, referral_id, referrals.decline, reason=body.reason)
 
 
 @router.post("/referrals/{referral_id}/complete",
              response={200: ReferralOut, 422: Problems, **REFUSED})
-def complete(request, referral_id: int):
+def complete(request, referral_id: RecordId):
     return _decide(request, referral_id, referrals.complete)

@@ -9,6 +9,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from palermo.api.common import REFUSED, problems, visible_case
+from palermo.api.schemas import RecordId
 from palermo.api.schemas_cases import (
     Advance,
     DisbursementIn,
@@ -33,13 +34,13 @@ def _out(journey: Return) -> dict:
             "balance": journey.balance()}
 
 
-def _journey(request, return_id: int) -> Return:
+def _journey(request, return_id: RecordId) -> Return:
     return access.get_visible(request.membership, Return.objects.select_related("case"),
                               pk=return_id)
 
 
 @router.post("/cases/{case_id}/return", response={201: ReturnOut, 422: Problems, **REFUSED})
-def start(request, case_id: int, body: ReturnStart):
+def start(request, case_id: RecordId, body: ReturnStart):
     """The person has expressed interest in returning."""
     case = visible_case(request, case_id)
     country = Country.objects.filter(pk=body.country_id).first()
@@ -54,13 +55,13 @@ def start(request, case_id: int, body: ReturnStart):
 
 
 @router.get("/returns/{return_id}", response={200: ReturnOut, **REFUSED})
-def get_return(request, return_id: int):
+def get_return(request, return_id: RecordId):
     return _out(_journey(request, return_id))
 
 
 @router.post("/returns/{return_id}/advance",
              response={200: ReturnOut, 422: Problems, **REFUSED})
-def advance(request, return_id: int, body: Advance):
+def advance(request, return_id: RecordId, body: Advance):
     """Move to the next step with that step's facts; skipped steps and missing facts are
     refused by field."""
     fields = {k: v for k, v in body.dict(exclude={"step"}).items() if v is not None}
@@ -73,7 +74,7 @@ def advance(request, return_id: int, body: Advance):
 
 
 @router.put("/returns/{return_id}/plan", response={200: PlanOut, 422: Problems, **REFUSED})
-def plan(request, return_id: int, body: PlanIn):
+def plan(request, return_id: RecordId, body: PlanIn):
     fields = {k: v for k, v in body.dict().items() if v is not None}
     try:
         return returns.set_plan(request.membership, _journey(request, return_id), **fields)
@@ -83,7 +84,7 @@ def plan(request, return_id: int, body: PlanIn):
 
 @router.post("/returns/{return_id}/disbursements",
              response={201: DisbursementOut, 422: Problems, **REFUSED})
-def disburse(request, return_id: int, body: DisbursementIn):
+def disburse(request, return_id: RecordId, body: DisbursementIn):
     """Pay from the budget; beyond the balance a supervisor must give a reason (403 for
     others)."""
     fields = body.dict()
@@ -95,7 +96,7 @@ def disburse(request, return_id: int, body: DisbursementIn):
     return Status(201, item)
 
 
-def _disbursement(request, return_id: int, disbursement_id: int) -> Disbursement:
+def _disbursement(request, return_id: RecordId, disbursement_id: RecordId) -> Disbursement:
     """A payment of a return the member may see: 403 for roles that never see cases, 404
     for another organisation's (or another return's)."""
     return access.get_visible(request.membership, Disbursement.objects.select_related(
@@ -104,7 +105,7 @@ def _disbursement(request, return_id: int, disbursement_id: int) -> Disbursement
 
 @router.post("/returns/{return_id}/disbursements/{disbursement_id}/receipt",
              response={200: DisbursementOut, 422: Problems, **REFUSED})
-def upload_receipt(request, return_id: int, disbursement_id: int,
+def upload_receipt(request, return_id: RecordId, disbursement_id: RecordId,
                    file: UploadedFile = RECEIPT_FILE):
     """Attach the receipt of a payment (multipart field ``file``, at most 5 MB). It is
     stored encrypted; a second upload replaces the first."""
@@ -119,7 +120,7 @@ def upload_receipt(request, return_id: int, disbursement_id: int,
 
 @router.get("/returns/{return_id}/disbursements/{disbursement_id}/receipt",
             response={200: None, **REFUSED})
-def download_receipt(request, return_id: int, disbursement_id: int):
+def download_receipt(request, return_id: RecordId, disbursement_id: RecordId):
     """The receipt file, decrypted (404 when the payment has none). Every download is
     written to the access log."""
     item = _disbursement(request, return_id, disbursement_id)

@@ -1,10 +1,19 @@
-"""Response schemas of the API."""
+"""Schemas of the API, and the bounded types every id, count and page parameter uses."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
+
+# The largest integer SQLite's INTEGER and PostgreSQL's bigint hold: every record id. A
+# larger number is refused with 422 naming the parameter, never sent to the database
+# (where it overflowed into a 500).
+MAX_ID = 2**63 - 1
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID, description="A record id")]
+# A page of a list: at most this many items (``limit``), from item ``offset``.
+MAX_PAGE = 1000
 
 
 class Health(Schema):
@@ -79,7 +88,7 @@ class PersonDetails(Schema):
 
 class PersonIn(PersonDetails):
     given_name: str = Field(..., min_length=1, max_length=200)
-    different_from: list[int] = Field(
+    different_from: list[RecordId] = Field(
         default_factory=list,
         description="Candidates of the duplicate check (ids) that you looked at and know to be "
                     "someone else. Registration is refused with 409 while a candidate is not "
@@ -132,7 +141,7 @@ class PossibleDuplicatesOut(Schema):
 
 
 class MergeIn(Schema):
-    duplicate_id: int
+    duplicate_id: RecordId
     reason: str
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
 from ninja import Field, Schema
 
+from palermo.api.schemas import RecordId
 from palermo.cases import sharing
 
 
@@ -34,8 +36,9 @@ class CaseFields(Schema):
 
 
 class CaseIn(CaseFields):
-    person_id: int
-    opened_on: dt.date | None = None
+    person_id: RecordId
+    opened_on: dt.date = Field(default_factory=timezone.localdate,
+                               description="The day the case is opened; today if not sent")
 
 
 class CaseChange(CaseFields):
@@ -85,9 +88,16 @@ class Conflict(Schema):
     current: CaseOut
 
 
-class Problems(Schema):
+class FieldProblems(Schema):
+    """A refused request: each refused field with its reasons (docs/api.md, Errors)."""
+
     detail: str
     fields: dict[str, list[str]]
+
+
+# The name the endpoints import. The class keeps its own name in the OpenAPI description:
+# another schema called ``Problems`` (the exchange's row problems) took its place there.
+Problems = FieldProblems
 
 
 class NoteIn(Schema):
@@ -116,7 +126,7 @@ class EventOut(EventIn):
 class ConsentIn(Schema):
     kind: str
     decision: str
-    organisation_id: int | None = None
+    organisation_id: RecordId | None = None
     given_by: str = "person"
     guardian_name: str = ""
     decided_on: dt.date | None = None
@@ -129,7 +139,7 @@ class ConsentOut(ConsentIn):
 
 class ServiceIn(Schema):
     type: str
-    provider_id: int | None = None
+    provider_id: RecordId | None = None
     status: str = "planned"
     started_on: dt.date | None = None
     ended_on: dt.date | None = None
@@ -175,7 +185,7 @@ class FollowUpRecord(Schema):
 
 
 class ReferralIn(Schema):
-    to_organisation_id: int
+    to_organisation_id: RecordId
     reason: str
     requested_services: list[str] = Field(default_factory=list)
     details: str = ""
@@ -249,7 +259,7 @@ class ReturnOut(Schema):
 class Advance(Schema):
     step: str
     safety: str | None = None
-    safety_assessed_by_id: int | None = None
+    safety_assessed_by_id: RecordId | None = None
     best_interests_done_on: dt.date | None = None
     guardian_involved: bool | None = None
     child_protection_involved: bool | None = None

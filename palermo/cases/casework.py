@@ -6,11 +6,13 @@ the author in the history, and rewrites the case's fact row — all in one trans
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from palermo.cases import facts, followups
 from palermo.cases.batch import keyed, new_records, quick_check, record_problems
@@ -58,6 +60,9 @@ def open_case(membership: Membership, person: Person, **fields) -> Case:
         try:
             with transaction.atomic():
                 case = Case(organisation=membership.organisation, person=person, **fields)
+                if not isinstance(case.opened_on, dt.date):  # numbered by its year
+                    raise ValidationError({"opened_on": _("Give the date the case is "
+                                                          "opened.")})
                 case.assigned_to = case.assigned_to or membership.user
                 case.number = next_case_number(membership.organisation, case.opened_on.year)
                 case._history_user = membership.user

@@ -170,12 +170,13 @@ def _checked_case(membership: Membership, submission: Submission) -> Case | None
 # ------------------------------------------------------------------- flows
 @transaction.atomic
 def start_interview(membership: Membership, case: Case, version: FormVersion, *,
-                    language: str = "") -> Submission:
-    """A draft response about *case*, linked to it from the start."""
+                    source: str, language: str = "") -> Submission:
+    """A draft response about *case*, linked to it from the start; *source*: the channel
+    (web, api) it comes through."""
     access.require(membership, Action.CHANGE, case)
     if version.confidential:
         raise ValidationError(_("A confidential form cannot be an interview about a case."))
-    submission = forms.start(membership, version, language=language)
+    submission = forms.start(membership, version, language=language, source=source)
     submission.about_case = True
     submission.save(update_fields=["about_case"])
     CaseInterview.objects.create(case=case, submission=submission)

@@ -25,3 +25,17 @@ class RedactValidationErrors(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class OneLineRefusals(logging.Filter):
+    """A refused request (4xx: 403 permission denied, 404, a suspicious 400) is one line —
+    method, status and path — without the traceback Django attaches to it. A probe of every
+    URL with every role wrote hundreds of tracebacks that buried real errors. Server errors
+    (5xx) keep theirs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and record.exc_info:
+            record.exc_info = None
+            record.exc_text = None
+        return True

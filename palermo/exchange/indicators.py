@@ -231,6 +231,7 @@ def merged_counts(membership, by: tuple[str, ...] = ("sex",), grain: str = "year
     distinct persons) and from submitted aggregates, with their total — the real counts,
     for headquarters tables. A person with several exploitation types counts under each (as
     in the CTM tables)."""
+    _scope(membership)  # the role first: a reader who may not is refused before the query
     by = tuple(by)
     _check_by(by)
     from_cases, submitted = _counts(membership, [by], grain)[by]
@@ -269,6 +270,7 @@ def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int 
     counts by sex, then by sex and age band, gives nothing back that either hides.
     *threshold*: the configured one (``PALERMO_SUPPRESSION_THRESHOLD``, default 10) unless
     given."""
+    _scope(membership)  # the role first: a reader who may not is refused before the query
     return [row for row, _true in _published(membership, by, threshold)]
 
 

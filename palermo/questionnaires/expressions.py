@@ -55,6 +55,7 @@ from palermo.questionnaires.expressions_values import (
     string_value,
     truthy,
 )
+from palermo.questionnaires.patterns import search as search_pattern
 
 __all__ = [
     "Expression", "ExpressionError", "check", "compile_expression", "evaluate",
@@ -171,10 +172,7 @@ def _format_date(value: Value, pattern: Value) -> str:
 
 
 def _regex(value: Value, pattern: Value) -> bool:
-    try:
-        return re.search(string_value(pattern), string_value(value)) is not None
-    except re.error:
-        return False
+    return search_pattern(string_value(pattern), string_value(value))
 
 
 def _boolean_from_string(value: Value) -> bool:

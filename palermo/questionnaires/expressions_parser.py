@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from palermo.questionnaires.patterns import PatternError, compile_pattern
+
 # Nesting depth (parentheses, function calls, unary minus) accepted before the
 # expression is refused: far beyond any real form, far below Python's limit.
 MAX_NESTING = 40
@@ -402,8 +404,8 @@ class Parser:
             return
         if name.value == "regex" and isinstance(args[1], Literal):
             try:
-                re.compile(str(args[1].value))
-            except re.error as exc:
+                compile_pattern(str(args[1].value))
+            except PatternError as exc:
                 self.problems.append(ExpressionError(
                     self.text, args[1].position, f"invalid regular expression: {exc}"))
 

@@ -50,6 +50,7 @@ YES = {"yes", "true", "true()", "1"}
 NO = {"no", "false", "false()", "0", ""}
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.\-]*$")
 PYXFORM_ROW = re.compile(r"\[row\s*:\s*(\d+)\]")
+PYXFORM_NAMED = re.compile(r"named '([^']+)'")
 KINDS = ("interview", "survey", "test", "review")
 DEFAULT_THRESHOLD = 5
 MIN_THRESHOLD = 3  # also the floor of the results (results.py)
@@ -120,6 +121,29 @@ def parse_type(raw: str) -> tuple[str, str, bool]:
     return TYPE_ALIASES.get(lowered, lowered), "", False
 
 
+def written_in_lower_case(raw: str) -> bool:
+    """XLSForm types are case-sensitive in pyxform (and so in ODK and Kobo): ``Text`` or
+    ``SELECT_ONE yn`` is no type. The list name after ``select_one`` may have any case."""
+    text = " ".join(raw.strip().split())
+    lowered = text.lower()
+    for prefix in SELECT_PREFIXES:
+        if lowered == prefix or lowered.startswith(prefix + " "):
+            rest = text[len(prefix):].split()[1:]
+            return text.startswith(prefix) and " ".join(rest) in ("", "or_other", "or other")
+    return text == lowered
+
+
+def _lower_case_type(raw: str) -> str:
+    """The type as pyxform takes it: keyword in lower case, the list name as written."""
+    text = " ".join(raw.strip().split())
+    lowered = text.lower()
+    for prefix in SELECT_PREFIXES:
+        if lowered.startswith(prefix + " "):
+            name, *rest = text[len(prefix):].split()
+            return " ".join([prefix, name, *(r.lower() for r in rest)])
+    return lowered
+
+
 class _Checker:
     """Collects the problems of one workbook."""
 
@@ -186,6 +210,10 @@ class _Checker:
                                                               "select_multiple"}:
                 self.add("survey", number, "type", f"Unknown question type '{raw_type}'.")
                 continue
+            if not written_in_lower_case(raw_type):
+                self.add("survey", number, "type",
+                         f"Write the type '{raw_type}' in lower case: "
+                         f"'{_lower_case_type(raw_type)}' (XLSForm types are case-sensitive).")
             if kind.startswith("select_"):
                 if not list_name:
                     self.add("survey", number, "type",
@@ -280,24 +308,76 @@ class _Checker:
         return found
 
 
-def _column_letters(data: bytes, suffix: str) -> dict[str, dict[str, str]]:
-    """Header name → column letter per sheet, for xlsx files (for cell references)."""
+@dataclass
+class _Cells:
+    """What pyxform does not say about an .xlsx workbook: each sheet's header letters, its
+    repeated headers, and its formula cells that hold no computed value."""
+
+    letters: dict[str, dict[str, str]] = field(default_factory=dict)
+    problems: list[FormProblem] = field(default_factory=list)
+
+
+def _read_cells(data: bytes, suffix: str) -> _Cells:
+    """Header name → column letter per sheet (for cell references); a header used twice on
+    a sheet, and a formula without a computed value (pyxform reads such a cell as empty:
+    a workbook written by a program rather than saved by a spreadsheet has none), as
+    problems naming sheet, row and column."""
+    found = _Cells()
     if suffix not in (".xlsx", ".xlsm"):
-        return {}
+        return found
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True)
+        formulas = load_workbook(io.BytesIO(data), read_only=True)
+        values = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - pyxform reports an unreadable file itself
-        return {}
-    letters: dict[str, dict[str, str]] = {}
-    for sheet in book.worksheets:
-        first = next(sheet.iter_rows(max_row=1, values_only=True), ())
-        letters[sheet.title.lower()] = {str(v).strip(): get_column_letter(i + 1)
-                                        for i, v in enumerate(first) if v}
-    book.close()
-    return letters
+        return found
+    try:
+        for sheet, shown in zip(formulas.worksheets, values.worksheets, strict=True):
+            title = sheet.title.lower()
+            rows = zip(sheet.iter_rows(values_only=True), shown.iter_rows(values_only=True),
+                       strict=False)
+            header: list = []
+            for number, (written, computed) in enumerate(rows, start=1):
+                if number == 1:
+                    header = [str(v).strip() if v is not None else "" for v in computed]
+                    found.letters[title] = {}
+                    for i, name in enumerate(header):
+                        if not name:
+                            continue
+                        letter = get_column_letter(i + 1)
+                        if name in found.letters[title]:
+                            found.problems.append(FormProblem(
+                                title, 1, name,
+                                f"The column '{name}' appears twice (columns "
+                                f"{found.letters[title][name]} and {letter}): keep one.",
+                                f"{letter}1"))
+                        else:
+                            found.letters[title][name] = letter
+                for i, (cell, value) in enumerate(zip(written, computed, strict=False)):
+                    if isinstance(cell, str) and cell.startswith("=") and value is None:
+                        column = header[i] if i < len(header) and header[i] else None
+                        found.problems.append(FormProblem(
+                            title, number, column,
+                            "The cell holds a formula with no computed value: XLSForm "
+                            "reads what a cell shows. Type the text itself, or open and "
+                            "save the file in a spreadsheet program.",
+                            f"{get_column_letter(i + 1)}{number}"))
+    finally:
+        formulas.close()
+        values.close()
+    return found
+
+
+def _row_named(book, message: str) -> int | None:
+    """The survey row of the element a pyxform message names (``… named 'age' …``): the
+    XForm builder's messages give no row."""
+    named = PYXFORM_NAMED.search(message)
+    for index, row in enumerate(book.survey or []):
+        if named and row and (row.get("name") or "").strip() == named.group(1):
+            return index + 2
+    return None
 
 
 def _fallback_id(filename: str) -> str:
@@ -359,11 +439,19 @@ def load_xlsform(data: bytes, filename: str) -> LoadedForm:
     and column of every problem found."""
     suffix = PurePath(filename or "").suffix.lower() or ".xlsx"
     _check_file(data, suffix)
+    cells = _read_cells(data, suffix)
     try:
         book = get_xlsform(data, file_type=suffix)
+    except PyXFormError as exc:
+        if cells.problems:  # a repeated column header, named with sheet and columns
+            raise FormRejected(cells.problems) from exc
+        if "Duplicate column header" in str(exc):  # the same in an .xls: no letters known
+            raise FormRejected([FormProblem("", None, None, str(exc))]) from exc
+        raise FormRejected([FormProblem("", None, None, UNREADABLE)]) from exc
     except Exception as exc:  # noqa: BLE001 - pyxform, openpyxl, xlrd and zipfile all raise
         raise FormRejected([FormProblem("", None, None, UNREADABLE)]) from exc
-    checker = _Checker(book, _column_letters(data, suffix))
+    checker = _Checker(book, cells.letters)
+    checker.problems.extend(cells.problems)
     if not book.survey:
         raise FormRejected([FormProblem("survey", None, None,
                                         "The file has no survey sheet with questions.")])
@@ -387,7 +475,8 @@ def load_xlsform(data: bytes, filename: str) -> LoadedForm:
         message = str(exc)
         row = PYXFORM_ROW.search(message)
         sheet = "choices" if "choices" in message.lower().split("]")[0] else "survey"
-        raise FormRejected([FormProblem(sheet, int(row.group(1)) if row else None, None,
+        number = int(row.group(1)) if row else _row_named(book, message)
+        raise FormRejected([FormProblem(sheet, number, None,
                                         PYXFORM_ROW.sub("", message).strip())]) from exc
     _or_other_relevance(definition["children"])
     _apply_default_bindings(definition["children"])

@@ -30,7 +30,6 @@ from palermo.questionnaires.models import (
     Form,
     FormVersion,
     Submission,
-    SubmissionSource,
     SubmissionStatus,
     VersionStatus,
 )
@@ -184,10 +183,11 @@ def _may_fill(membership: Membership, submission: Submission, checked: bool) -> 
         raise PermissionDenied
 
 
-def start(membership: Membership, version: FormVersion, *, language: str = "",
-          source: str = SubmissionSource.WEB) -> Submission:
+def start(membership: Membership, version: FormVersion, *, source: str,
+          language: str = "") -> Submission:
     """A new draft response with the version's defaults. A confidential response is not
-    saved until it is submitted (it has no author to come back to it)."""
+    saved until it is submitted (it has no author to come back to it). *source*: the
+    channel it comes through (:class:`SubmissionSource`), which each channel names."""
     access.require(membership, Action.CREATE, Submission)
     if version.status != VersionStatus.PUBLISHED:
         raise ValidationError(_("This form version is not published."))

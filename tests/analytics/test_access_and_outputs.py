@@ -13,12 +13,16 @@ import hashlib
 import io
 import json
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from palermo.analytics.models import Release
+from tests.browser import needs_chromium
+from tests.conftest import signed_in
 
 TABLE = "/reports/ctm_full_sample/"
 REGIONS = "/reports/ctm_regions_of_origin/"
@@ -97,9 +101,14 @@ def test_others_see_suppressed_tables(browser, mixed_facts, name, n):
     assert "Other gender identity" in html and "–" in html
     regions = client.get(REGIONS).content.decode()
     assert not small(html_counts(regions)) and "Total n" in regions
-    printed = printed_report(client)
+    printed = printed_report(client)  # a file: it carries its print styles
     assert "@media print" in printed and "Regions of Origin" in printed
     assert f'href="{reverse("web:analytics_index")}"' in printed  # the page links back
+    served = client.get(REGIONS + "print/").content.decode()
+    # The served page takes its print styles from a static sheet (no inline style: the CSP).
+    assert 'href="/static/palermo/print.css"' in served and "<style" not in served
+    assert "@media print" in Path(finders.find("palermo/print.css")).read_text()
+    assert not small(html_counts(served))
     assert not small(html_counts(printed))
 
 
@@ -214,3 +223,22 @@ def test_api_lists_tables_and_supervisor_gets_real_counts(api_client, mixed_fact
 def test_chart_is_inline_svg(browser, mixed_facts):
     html = browser("fatima").get(TABLE).content.decode()
     assert '<figure class="chart"><svg' in html
+    # Colours as presentation attributes: the CSP refuses inline styles (tests/web/test_csp.py).
+    chart = html[html.index('<figure class="chart">'):html.index("</figure>")]
+    assert "style=" not in chart and "<style" not in chart
+    assert 'fill="#1f77b4"' in chart
+
+
+@needs_chromium
+def test_the_table_page_and_its_chart_run_under_the_policy(cast, mixed_facts, page,
+                                                           live_server, settings,
+                                                           csp_violations):
+    settings.PALERMO_REQUIRE_2FA = False
+    session = signed_in(cast.fatima).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session,
+                               "url": live_server.url}])
+    for url in [TABLE, TABLE + "print/"]:
+        page.goto(live_server.url + url)
+        page.wait_for_load_state("networkidle")
+    assert page.locator("figure.chart svg").count() >= 1
+    assert csp_violations == []

@@ -68,6 +68,24 @@ def test_interview_through_the_api_writes_the_case(api_client, forms, case_a):
                 {"answers": {"score": 1}}).status_code == 403
 
 
+@pytest.mark.parametrize("name", ["amina", "fatima"])
+def test_each_channel_records_itself_as_the_source(api_client, browser, forms, case_a, name):
+    """An interview or a response sent through the API is recorded as ``api``; one started
+    on the case page as ``web``."""
+    interview = post(api_client(name), "/api/forms/branching/submissions", {
+        "case": case_a.pk, "answers": {"age": 25, "recruited": "no"}})
+    survey = post(api_client(name), "/api/forms/pulse/submissions", {"answers": {"score": 3}})
+    assert interview.json()["source"] == survey.json()["source"] == "api"
+    assert Submission.objects.get(pk=interview.json()["id"]).source == "api"
+    branching = forms[0]
+    page = browser(name).post(f"/cases/{case_a.pk}/interviews/",
+                              {"version": branching.pk})
+    assert page.status_code == 302
+    started = Submission.objects.exclude(pk__in=[interview.json()["id"],
+                                                 survey.json()["id"]]).get()
+    assert started.source == "web" and started.about_case
+
+
 def test_who_lists_which_responses(api_client, cast, forms, case_a):
     post(api_client("amina"), "/api/forms/pulse/submissions", {"answers": {"score": 2}})
     post(api_client("amina"), "/api/forms/branching/submissions", {

@@ -51,8 +51,8 @@ def test_reaches_says_whether_a_role_takes_an_action_on_a_kind_at_all(cast):
 
 
 def test_authors_reopen_their_own_responses_and_nobody_elses(cast, pulse):
-    mine = services.start(cast.amina, pulse)
-    emres = services.start(cast.emre, pulse)
+    mine = services.start(cast.amina, pulse, source="web")
+    emres = services.start(cast.emre, pulse, source="web")
     everyone = Submission.objects.all()
     assert list(access.visible(cast.amina, everyone)) == []  # caseworkers see none …
     assert list(access.visible_or_authored(cast.amina, everyone)) == [mine]  # … but theirs
@@ -82,8 +82,8 @@ def test_shared_instruments_serve_everyone_but_only_admins_change_them(cast, pul
 
 
 def test_visible_as_applies_the_results_reach_to_responses(cast, pulse, shared):
-    services.submit(cast.amina, services.start(cast.amina, pulse), {"view": "ok"})
-    services.submit(cast.boris, services.start(cast.boris, shared), {"x": "b"})
+    services.submit(cast.amina, services.start(cast.amina, pulse, source="web"), {"view": "ok"})
+    services.submit(cast.boris, services.start(cast.boris, shared, source="web"), {"x": "b"})
     submitted = Submission.objects.all()
     assert access.visible_as(cast.emre, submitted, "survey_results").count() == 1
     assert access.visible_as(cast.chen, submitted, "survey_results").count() == 2
@@ -97,7 +97,7 @@ def test_visible_as_applies_the_results_reach_to_responses(cast, pulse, shared):
 
 def test_a_case_interview_follows_the_case_even_when_the_case_is_shared(
         cast, case_a, branching, browser):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     interviews.submit_response(cast.amina, draft, {"age": "30", "recruited": "no"})
     # NGO B is sent the case and may see it (consent given, referral accepted) …
     record_consent(cast.amina, case_a, kind="data_processing", decision="given")

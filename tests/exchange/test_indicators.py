@@ -126,3 +126,20 @@ def test_published_counts_refuse_other_dimensions_with_the_reason(api_client, qu
                                           ("root", 403)])
 def test_who_may_fetch_published_counts(api_client, name, status):
     assert api_client(name).get("/api/exchange/core-indicators").status_code == status
+
+
+@pytest.mark.parametrize("name", ["amina", "fatima", "boris", "dana", "root"])
+@pytest.mark.parametrize("query", ["by=colour", "by=sex&by=age_band&by=citizenship",
+                                   "by=sex&by=sex"])
+def test_who_may_not_fetch_published_counts_is_refused_before_the_query_is_read(
+        api_client, name, query):
+    """403, not 422: a role without the counts learns nothing about valid dimensions."""
+    response = api_client(name).get(f"/api/exchange/core-indicators?{query}")
+    assert response.status_code == 403
+    assert not Release.objects.exists()
+
+
+@pytest.mark.parametrize("name", ["dana", "amina"])
+def test_merged_counts_refuse_the_role_before_the_dimensions(cast, name):
+    with pytest.raises(PermissionDenied):
+        indicators.merged_counts(cast.membership(name), ("colour",))

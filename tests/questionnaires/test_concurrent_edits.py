@@ -21,7 +21,7 @@ TWO = xlsform([["type", "name", "label"], ["text", "first", "First"],
 @pytest.fixture
 def draft(cast):
     version = services.publish(cast.emre, services.upload(cast.emre, TWO, "two.xlsx"))
-    return services.start(cast.amina, version)
+    return services.start(cast.amina, version, source="web")
 
 
 def twice(submission: Submission) -> tuple[Submission, Submission]:
@@ -40,7 +40,7 @@ def test_a_save_after_the_submission_does_not_overwrite_the_checked_answers(cast
 
 
 def test_a_response_is_submitted_once_even_from_two_windows(cast, case_a, branching):
-    interview = interviews.start_interview(cast.amina, case_a, branching)
+    interview = interviews.start_interview(cast.amina, case_a, branching, source="web")
     window_a, window_b = twice(interview)
     interviews.submit_response(cast.amina, window_a, {"age": "30", "recruited": "no"})
     with pytest.raises(services.DraftChanged):

@@ -132,7 +132,7 @@ def test_response_rate_counts_invited_and_responded(cast, staff_survey):
 
 def test_a_signed_in_member_answering_marks_their_invitation(cast, staff_survey):
     confidential.invite(cast.emre, staff_survey.form, _users(cast.amina, cast.fatima))
-    draft = services.start(cast.amina, staff_survey)
+    draft = services.start(cast.amina, staff_survey, source="web")
     done = services.submit(cast.amina, draft, STAFF_ANSWERS, today=DAY)
     assert done.author_id is None and done.updated_at is None
     assert list(Invitation.objects.filter(responded=True).values_list(

@@ -23,7 +23,7 @@ def raw_rows(model) -> list[dict]:
 
 def test_raw_rows_hold_no_answer_in_plaintext(cast):
     version = services.publish(cast.emre, services.upload(cast.emre, FORM, "c.xlsx"))
-    response = services.submit(cast.amina, services.start(cast.amina, version),
+    response = services.submit(cast.amina, services.start(cast.amina, version, source="web"),
                                {"name": "Adaeze Okafor", "phone": "+2348031234567"})
     services.change_answer(cast.fatima, response, "name", "Adaeze N. Okafor",
                            "Second name given at the follow-up visit")

@@ -560,11 +560,24 @@ def test_the_evaluator_imports_no_django():
     from pathlib import Path
 
     folder = Path(ex.__file__).parent
-    for name in ("expressions.py", "expressions_parser.py", "expressions_values.py"):
+    for name in ("expressions.py", "expressions_parser.py", "expressions_values.py",
+                 "patterns.py"):
         tree = ast.parse((folder / name).read_text())
         modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
         modules |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
         assert not any(m.startswith("django") for m in modules), name
         assert {m for m in modules if m.startswith("palermo")} <= {
             "palermo.questionnaires.expressions_parser",
-            "palermo.questionnaires.expressions_values"}, name
+            "palermo.questionnaires.expressions_values",
+            "palermo.questionnaires.patterns"}, name
+
+
+def test_regex_runs_in_linear_time_whatever_the_pattern():
+    """Catastrophic backtracking: Python's re takes minutes on 30 a's; RE2 is linear."""
+    import time
+
+    started = time.perf_counter()
+    for length in (30, 5_000, 50_000):
+        assert evaluate("regex(., '^(a+)+$')", {}, current="a" * length + "!") is False
+        assert evaluate("regex(., '^(a|aa)+$')", {}, current="a" * length) is True
+    assert time.perf_counter() - started < 2

@@ -24,7 +24,7 @@ def htcds(cast):
 
 
 def test_branching_interview_writes_case_and_screening(cast, case_a, branching):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     assert draft.about_case and CaseInterview.objects.get(submission=draft).case == case_a
     interviews.submit_response(cast.amina, draft, {
         "age": "16", "recruited": "yes", "means": ["DebtBondage"],
@@ -40,7 +40,7 @@ def test_branching_interview_writes_case_and_screening(cast, case_a, branching):
 
 
 def test_htcds_answers_populate_the_case_and_person(cast, case_a, htcds):
-    draft = interviews.start_interview(cast.amina, case_a, htcds)
+    draft = interviews.start_interview(cast.amina, case_a, htcds, source="web")
     interviews.submit_response(cast.amina, draft, {
         "prs_First_Name": "Ada", "prs_Gender": "Feminine", "prs_Citizenship": "IT",
         "vic_TypeOfExploitation": ["ForcedLabour", "ForcedBegging"],
@@ -57,7 +57,7 @@ def test_htcds_answers_populate_the_case_and_person(cast, case_a, htcds):
 
 
 def test_htcds_rejects_an_invalid_submission(cast, case_a, htcds):
-    draft = interviews.start_interview(cast.amina, case_a, htcds)
+    draft = interviews.start_interview(cast.amina, case_a, htcds, source="web")
     with pytest.raises(services.AnswersRefused) as caught:
         interviews.submit_response(cast.amina, draft, {
             "prs_Gender": "Robot", "prs_Birthdate": "17/05/2001"})
@@ -67,7 +67,7 @@ def test_htcds_rejects_an_invalid_submission(cast, case_a, htcds):
 
 
 def test_a_value_the_case_refuses_is_reported_against_its_question(cast, case_a, branching):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     with pytest.raises(services.AnswersRefused) as caught:
         interviews.submit_response(cast.amina, draft, {
             "age": "20", "recruited": "yes", "means": ["other"], "means_other": "x"})
@@ -77,7 +77,7 @@ def test_a_value_the_case_refuses_is_reported_against_its_question(cast, case_a,
 
 
 def test_interview_access_follows_the_case(cast, case_a, branching):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     assert interviews.get_response(cast.fatima, draft.pk) == draft
     with pytest.raises(Http404):
         interviews.get_response(cast.boris, draft.pk)
@@ -86,7 +86,7 @@ def test_interview_access_follows_the_case(cast, case_a, branching):
     with pytest.raises(PermissionDenied):
         interviews.get_response(cast.dana, draft.pk)
     with pytest.raises(PermissionDenied):
-        interviews.start_interview(cast.boris, case_a, branching)
+        interviews.start_interview(cast.boris, case_a, branching, source="web")
     with pytest.raises(PermissionDenied):  # the questionnaire rules alone never suffice
         services.save_draft(cast.fatima, draft, {})
     assert draft not in interviews.visible_responses(cast.emre)
@@ -94,7 +94,7 @@ def test_interview_access_follows_the_case(cast, case_a, branching):
 
 
 def test_corrected_answer_is_written_again(cast, case_a, branching):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     response = interviews.submit_response(cast.amina, draft, {"age": "20",
                                                                "recruited": "no"})
     interviews.change_answer(cast.amina, response, "age", "22", "misheard")

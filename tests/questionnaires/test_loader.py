@@ -134,3 +134,52 @@ def test_iom_htcds_xlsform_loads_with_default_bindings(db):
     assert by_name["prs_Citizenship"].palermo_field == "person.citizenship"
     assert loaded.kind == "interview"
     assert len(by_name["prs_Citizenship"].choices) == 249
+
+
+def test_a_repeated_column_header_is_named_with_its_sheet_and_columns():
+    found = problems_of(xlsform([["type", "name", "label", "name"], ["text", "q", "Q", "r"]]))
+    assert found == [("survey", 1, "name", "D1",
+                      "The column 'name' appears twice (columns B and D): keep one.")]
+
+
+@pytest.mark.parametrize("written, lower", [
+    ("Text", "text"), ("INTEGER", "integer"), ("SELECT_ONE yn", "select_one yn"),
+    ("Select_multiple yn OR_OTHER", "select_multiple yn or_other"),
+    ("Begin Group", "begin group")])
+def test_an_upper_case_type_is_refused_at_its_row_as_pyxform_refuses_it(db, written, lower):
+    """pyxform (and ODK, Kobo) match types case-sensitively: 'Text' is no type there."""
+    rows = [["type", "name", "label"], ["text", "first", "First"], [written, "q", "Q"]]
+    if "Group" in written:
+        rows += [["text", "inner", "Inner"], ["end group", "", ""]]
+    found = problems_of(xlsform(rows, CHOICES[:1] + [["yn", "y", "Y"]]))
+    assert found[0][:4] == ("survey", 3, "type", "A3")
+    assert f"'{lower}'" in found[0][4] and "lower case" in found[0][4]
+
+
+def test_a_choice_list_name_keeps_its_case(db):
+    loaded = load_xlsform(xlsform([["type", "name", "label"], ["select_one YesNo", "q", "Q"]],
+                                  [["list_name", "name", "label"], ["YesNo", "y", "Y"]]),
+                          "x.xlsx")
+    assert [c["name"] for c in loaded.definition["children"]][0] == "q"
+
+
+def test_a_formula_cell_without_a_value_is_named_with_its_row_and_column():
+    found = problems_of(xlsform([["type", "name", "label"], ["text", "first", "First"],
+                                 ["text", "q", "=HYPERLINK(\"http://x.example\",\"x\")"]]))
+    assert found[0][:4] == ("survey", 3, "label", "C3")
+    assert "formula with no computed value" in found[0][4]
+
+
+def test_what_pyxform_refuses_without_a_row_is_placed_by_the_element_it_names(db):
+    found = problems_of(xlsform([["type", "name", "label"], ["text", "first", "First"],
+                                 ["text", "q", ""]]))
+    assert found[0][:2] == ("survey", 3) and "'q' has no label" in found[0][4]
+
+
+def test_a_regex_re2_cannot_run_in_linear_time_is_refused_at_its_cell():
+    found = problems_of(xlsform([["type", "name", "label", "constraint"],
+                                 ["text", "q", "Q", "regex(., '^(?=a)a$')"],
+                                 ["text", "r", "R", "regex(., '(a)\\1')"]]))
+    assert [f[:4] for f in found] == [("survey", 2, "constraint", "D2"),
+                                      ("survey", 3, "constraint", "D3")]
+    assert all("RE2" in f[4] for f in found)

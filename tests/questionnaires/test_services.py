@@ -78,7 +78,7 @@ def test_publishing_retires_the_previous_version(cast, branching):
 
 
 def test_fill_in_save_draft_and_submit(cast, branching):
-    draft = services.start(cast.amina, branching)
+    draft = services.start(cast.amina, branching, source="web")
     assert draft.status == SubmissionStatus.DRAFT and draft.author == cast.amina.user
     services.save_draft(cast.amina, draft, {"age": "3x", "zzz": 1})
     draft.refresh_from_db()
@@ -97,13 +97,13 @@ def test_fill_in_save_draft_and_submit(cast, branching):
 def test_only_published_versions_take_responses(cast, branching):
     draft_version = services.upload(cast.emre, BRANCHING, "b.xlsx")
     with pytest.raises(ValidationError):
-        services.start(cast.amina, draft_version)
+        services.start(cast.amina, draft_version, source="web")
     with pytest.raises(PermissionDenied):
-        services.start(cast.dana, branching)
+        services.start(cast.dana, branching, source="web")
 
 
 def test_who_sees_which_response(cast, branching):
-    mine = services.start(cast.amina, branching)
+    mine = services.start(cast.amina, branching, source="web")
     assert services.get_submission(cast.amina, mine.pk) == mine     # her own
     assert services.get_submission(cast.fatima, mine.pk) == mine    # her supervisor
     assert services.get_submission(cast.emre, mine.pk) == mine      # NGO A's M&E officer
@@ -116,7 +116,8 @@ def test_who_sees_which_response(cast, branching):
 
 
 def test_change_answer_keeps_history(cast, branching):
-    response = services.submit(cast.amina, services.start(cast.amina, branching), VALID)
+    response = services.submit(cast.amina, services.start(cast.amina, branching, source="web"),
+                               VALID)
     with pytest.raises(PermissionDenied):  # caseworkers do not correct submitted responses
         services.change_answer(cast.amina, response, "age", "31", "typo")
     with pytest.raises(ValidationError):
@@ -135,7 +136,7 @@ def test_confidential_responses_store_no_author_or_time(cast):
     data = xlsform([["type", "name", "label"], ["text", "q", "Q"]], None,
                    [["form_id", "palermo_confidential"], ["secret", "yes"]])
     version = services.publish(cast.emre, services.upload(cast.emre, data, "s.xlsx"))
-    response = services.start(cast.amina, version)
+    response = services.start(cast.amina, version, source="web")
     assert response.pk is None  # nothing stored until submitted
     with pytest.raises(ValidationError):
         services.save_draft(cast.amina, response, {"q": "x"})

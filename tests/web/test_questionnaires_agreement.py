@@ -54,7 +54,7 @@ def as_fields(definition, answers) -> dict[str, list[str]]:
 @pytest.fixture
 def setup(cast, case_a):
     version = services.publish(cast.emre, services.upload(cast.emre, BRANCHING, "b.xlsx"))
-    draft = interviews.start_interview(cast.amina, case_a, version)
+    draft = interviews.start_interview(cast.amina, case_a, version, source="web")
     return version.definition, reverse("web:response_fill", args=[draft.pk])
 
 

@@ -3,45 +3,22 @@ whose questions appear and disappear through htmx round trips to the server engi
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-from django.db import connections
 from django.urls import reverse
 
 from palermo.cases import interviews
 from palermo.cases.models import Screening
 from palermo.questionnaires import services
 from palermo.questionnaires.models import Submission, SubmissionStatus
+from tests.browser import needs_chromium
 from tests.conftest import signed_in
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 INSTRUMENT = (Path(__file__).resolve().parents[2]
               / "palermo/questionnaires/instruments/screening_interview.xlsx")
 SCREENSHOT = Path("/tmp/palermo-screening-interview.png")
 
-pytestmark = pytest.mark.skipif(
-    not Path(CHROMIUM).exists(),
-    reason="Debian chromium is not installed (apt-get install -y chromium)")
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
-    # itself (not the server's) are safe: one thread, no concurrent use.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM,
-                                             args=["--headless", "--no-sandbox"])
-        yield browser.new_page(viewport={"width": 1100, "height": 1400})
-        browser.close()
-        # The test's queries ran on a database connection of Playwright's context
-        # (connections are per context): closed here, or it outlived the test and kept
-        # PostgreSQL from dropping the test database.
-        connections.close_all()
+pytestmark = needs_chromium
 
 
 def settle(page) -> None:
@@ -54,11 +31,12 @@ def answer(page, name: str, value: str) -> None:
     settle(page)
 
 
-def test_screening_interview_with_branching(cast, case_a, page, live_server, settings):
+def test_screening_interview_with_branching(cast, case_a, page, live_server, settings,
+                                            csp_violations):
     settings.PALERMO_REQUIRE_2FA = False
     version = services.publish(cast.root, services.upload(
         cast.root, INSTRUMENT.read_bytes(), INSTRUMENT.name, shared=True))
-    draft = interviews.start_interview(cast.amina, case_a, version)
+    draft = interviews.start_interview(cast.amina, case_a, version, source="web")
     session = signed_in(cast.amina).cookies["sessionid"].value
     page.context.add_cookies([{"name": "sessionid", "value": session,
                                "url": live_server.url}])
@@ -111,3 +89,5 @@ def test_screening_interview_with_branching(cast, case_a, page, live_server, set
     assert screening.age == 16 and screening.answers["harbouring"] == "declined"
     assert screening.recommendation == "presumed_victim"  # a child: act and purpose
     assert SCREENSHOT.stat().st_size > 10_000
+    # Every page and htmx round trip ran under the Content-Security-Policy untouched.
+    assert csp_violations == []

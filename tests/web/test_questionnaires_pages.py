@@ -123,7 +123,8 @@ def test_fill_in_save_draft_review_submit(browser, cast, pulse):
 
 
 def test_who_sees_a_response(browser, cast, pulse):
-    response = services.submit(cast.amina, services.start(cast.amina, pulse), {"happy": "yes"})
+    response = services.submit(cast.amina, services.start(cast.amina, pulse, source="web"),
+                               {"happy": "yes"})
     url = reverse("web:response_detail", args=[response.pk])
     assert browser("amina").get(url).status_code == 200
     assert browser("fatima").get(url).status_code == 200
@@ -136,7 +137,8 @@ def test_who_sees_a_response(browser, cast, pulse):
 
 
 def test_correcting_an_answer_keeps_history(browser, cast, pulse):
-    response = services.submit(cast.amina, services.start(cast.amina, pulse), {"happy": "yes"})
+    response = services.submit(cast.amina, services.start(cast.amina, pulse, source="web"),
+                               {"happy": "yes"})
     url = reverse("web:response_change", args=[response.pk]) + "?q=happy"
     assert browser("amina").get(url).status_code == 403  # caseworkers do not correct
     fatima = browser("fatima")
@@ -152,7 +154,7 @@ def test_correcting_an_answer_keeps_history(browser, cast, pulse):
 
 
 def test_repeats_add_and_remove_through_htmx(browser, cast, branching, case_a):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     url = reverse("web:response_fill", args=[draft.pk])
     amina = browser("amina")
     added = amina.post(url, {"children.count": "0", "_action": "add:children"},
@@ -166,7 +168,7 @@ def test_repeats_add_and_remove_through_htmx(browser, cast, branching, case_a):
 
 
 def test_sensitive_questions_offer_declined(browser, cast, branching, case_a):
-    draft = interviews.start_interview(cast.amina, case_a, branching)
+    draft = interviews.start_interview(cast.amina, case_a, branching, source="web")
     html = browser("amina").get(reverse("web:response_fill", args=[draft.pk])).content.decode()
     assert 'name="recruiter.declined"' in html
     assert 'name="age.declined"' not in html

@@ -50,7 +50,7 @@ def recompute_blind_indexes(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0007_fewer_write_indexes'),
+        ('cases', '0008_encrypt_place_and_purpose'),
     ]
 
     operations = [

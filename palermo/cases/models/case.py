@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
@@ -229,7 +230,10 @@ class TraffickingEvent(models.Model):
     type = models.CharField(_("type"), max_length=20, choices=htcds_choices("hte_Type"))
     country = models.ForeignKey("core.Country", on_delete=models.PROTECT, null=True,
                                 blank=True, related_name="+", verbose_name=_("country"))
-    place = models.CharField(_("city or place"), max_length=120, blank=True)
+    # Where something happened to the person: free text about their case, encrypted like
+    # the description (docs/privacy.md). Never filtered or ordered on.
+    place = EncryptedTextField(_("city or place"), max_length=120, blank=True,
+                               validators=[MaxLengthValidator(120)])
     date = models.DateField(_("date"), null=True, blank=True)
     description = EncryptedTextField(_("description"), blank=True)
     history = HistoricalRecords()

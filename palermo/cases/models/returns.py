@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -125,7 +126,10 @@ class Disbursement(models.Model):
     paid_on = models.DateField(_("date"))
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     kind = models.CharField(_("cash or in kind"), max_length=8, choices=Kind.choices)
-    purpose = models.CharField(_("purpose"), max_length=200)
+    # What the money was for ("rent", "school fees for her son"): free text about the
+    # person's case, encrypted (docs/privacy.md). Never filtered or ordered on.
+    purpose = EncryptedTextField(_("purpose"), max_length=200,
+                                 validators=[MaxLengthValidator(200)])
     receipt_name = EncryptedTextField(_("receipt file name"), blank=True)
     receipt = EncryptedTextField(_("receipt (encrypted, base64)"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,

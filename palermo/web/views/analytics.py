@@ -83,4 +83,5 @@ def report(request, key: str | None = None):
         return redirect("web:job_detail", pk=job.pk)
     published = published_tables(specs, form, scope_orgs)
     log_view(published, membership=request.membership)
-    return HttpResponse(report_html(published, back_url=reverse("web:analytics_index")))
+    return HttpResponse(report_html(published, back_url=reverse("web:analytics_index"),
+                                    standalone=False))

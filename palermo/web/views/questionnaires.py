@@ -21,7 +21,13 @@ from palermo.cases import interviews
 from palermo.core import access
 from palermo.core.access import Action
 from palermo.questionnaires import confidential, engine, services
-from palermo.questionnaires.models import Form, Submission, SubmissionStatus, VersionStatus
+from palermo.questionnaires.models import (
+    Form,
+    Submission,
+    SubmissionSource,
+    SubmissionStatus,
+    VersionStatus,
+)
 from palermo.web.views.questionnaires_render import (
     Renderer,
     change_repeats,
@@ -55,7 +61,7 @@ def response_start(request, pk: int):
     if version.confidential:
         return redirect("web:form_respond", pk=version.pk)
     response = services.start(request.membership, version,
-                              language=request.POST.get("lang", ""))
+                              language=request.POST.get("lang", ""), source=SubmissionSource.WEB)
     return redirect("web:response_fill", pk=response.pk)
 
 
@@ -143,7 +149,7 @@ def _submit(request, version, submission, mode, answers, context, token=""):
                           {"thanks": True})
         if submission is None:
             submission = services.start(request.membership, version,
-                                        language=context["language"])
+                                        language=context["language"], source=SubmissionSource.WEB)
         done = interviews.submit_response(request.membership, submission, answers,
                                           seen=_seen(request))
     except confidential.InvitationRefused as exc:

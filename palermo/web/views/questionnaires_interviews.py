@@ -13,7 +13,7 @@ from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.audit import log_access
 from palermo.questionnaires import services
-from palermo.questionnaires.models import FormKind, FormVersion
+from palermo.questionnaires.models import FormKind, FormVersion, SubmissionSource
 
 
 def _interview_versions(membership):
@@ -40,7 +40,8 @@ def case_interviews(request, pk: int):
             error = _("Choose a form.")
         else:
             try:
-                draft = interviews.start_interview(request.membership, case, version)
+                draft = interviews.start_interview(request.membership, case, version,
+                                                   source=SubmissionSource.WEB)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
