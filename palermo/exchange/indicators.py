@@ -270,13 +270,14 @@ def published_counts(membership, by: tuple[str, ...] = ("sex",), threshold: int 
     counts by sex, then by sex and age band, gives nothing back that either hides.
     *threshold*: the configured one (``PALERMO_SUPPRESSION_THRESHOLD``, default 10) unless
     given."""
-    _scope(membership)  # the role first: a reader who may not is refused before the query
     return [row for row, _true in _published(membership, by, threshold)]
 
 
 def _published(membership, by: tuple[str, ...], threshold: int | None
                ) -> list[tuple[dict, int]]:
-    """:func:`published_counts`' rows, each with its true count."""
+    """:func:`published_counts`' rows, each with its true count. The role is checked first:
+    a reader who may not see the counts is refused before the query is read."""
+    _scope(membership)
     threshold = publication.threshold() if threshold is None else threshold
     by = tuple(by)
     _check_by(by, published=True)

@@ -96,7 +96,7 @@ def furnish(member: Membership, case: Case, tag: str, story) -> dict[str, object
     made["screening"] = screening.record(member, case, answers=ALL_THREE, age=30,
                                          decision="possible_victim",
                                          differing_reason=f"{tag}-SCREENING")
-    draft = interviews.start_interview(member, case, story)
+    draft = interviews.start_interview(member, case, story, source="web")
     made["submission"] = interviews.submit_response(member, draft,
                                                     {"story": f"{tag}-INTERVIEW"})
     journey = returns.start(member, case, Country.objects.get(pk="NGA"),
