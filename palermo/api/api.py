@@ -62,6 +62,7 @@ api.add_router("", returns_router)
 api.add_router("/forms", questionnaires_router)
 api.add_router("/statistics", analytics_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/programmes", "palermo.api.programmes.router")
 
 
 @api.exception_handler(PermissionDenied)

@@ -117,6 +117,7 @@ def test_the_accepted_list_is_imported_and_its_totals_reconcile(cast):
 def test_what_the_import_makes_of_the_defects(cast):
     seed_report(cast.emre, accept=True)
     assert not FundingChannel.objects.filter(name__startswith="Ambassadeb").exists()
+    assert FundingChannel.objects.filter(kind="embassy").count() == 8  # no two merged
     lilongwe = FundingChannel.objects.get(name="Ambassaden Lilongwe")
     assert lilongwe.agreements.count() == 3 and lilongwe.kind == "embassy"
     assert FundingChannel.objects.get(name="Vest-Balkan").path() == [
