@@ -115,8 +115,9 @@ def test_accepting_an_import_by_the_api(api_client, cast, ngo_b_me):
     batch = checked["batch"]
     for name in ("dana", "chen", "fatima"):
         assert api_client(name).post(f"{API}/imports/{batch}/accept").status_code == 403
-    from palermo.core.models import ApiToken
     from django.test import Client
+
+    from palermo.core.models import ApiToken
 
     _token, raw = ApiToken.issue(ngo_b_me, "test")
     other = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")

@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from palermo.programmes.demo import SEED_LIST
-from palermo.programmes.models import PortfolioImport, Project
 from palermo.programmes.iati_schema import parse, schema
+from palermo.programmes.models import PortfolioImport, Project
 
 
 def _import(*extra):
