@@ -272,7 +272,8 @@ def add_modules(orgs: dict[str, Organisation], rng: random.Random,
     demo_forms.add_staff_survey(emre, fatima, amina, versions.get("staff_survey"), rng)
     demo_forms.add_surveys(emre, amina, versions, rng)
     add_core_indicators(_member("emre", orgs["mission"]), rng)
-    programmes_demo.add_seed_portfolio(_member("emre", orgs["donor"]))
+    if "donor" in orgs:  # the donor's portfolio: seed 002's funding list, imported
+        programmes_demo.add_seed_portfolio(_member("emre", orgs["donor"]))
 
 
 @transaction.atomic

@@ -204,3 +204,29 @@ def test_setup_page_adds_channels_plans_and_measures(browser, cast):
     assert "Reduce demand" in page
     assert browser("chen").post("/programmes/setup/", {
         "what": "plan", "plan-name": "Mine"}).status_code == 403
+
+
+def test_administrators_correct_the_partner_register_in_the_admin_pages(browser):
+    from palermo.programmes.models import Partner
+
+    kn = Partner.objects.get(name="Kirkens Nødhjelp")
+    root = browser("root")
+    assert root.get("/admin/programmes/partner/").status_code == 200
+    page = root.get(f"/admin/programmes/partner/{kn.pk}/change/")
+    assert page.status_code == 200 and b"KN" in page.content
+    for name in ("emre", "dana", "chen"):
+        assert browser(name).get(f"/admin/programmes/partner/{kn.pk}/change/"
+                                 ).status_code in (302, 403)
+
+
+
+def test_the_pages_and_the_report_speak_french(browser, cast, project_a):
+    from django.utils import translation
+
+    from tests.programmes.conftest import seed_report
+
+    page = browser("emre").get("/programmes/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Portefeuille" in page and "Engagé, non décaissé" in page
+    with translation.override("fr"):
+        report = seed_report(cast.emre)
+    assert any("faute de frappe" in f.reason for f in report.findings)
