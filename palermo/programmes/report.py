@@ -48,6 +48,22 @@ KINDS = {
     "existing_project": gettext_lazy("Project already in the portfolio"),
 }
 
+# What accepting writes, and the sums of the file, as the report names them.
+CHANGES = {
+    "projects_new": gettext_lazy("new projects"),
+    "projects_existing": gettext_lazy("projects in the portfolio already"),
+    "agreements_new": gettext_lazy("new agreements"),
+    "agreements_unchanged": gettext_lazy("agreements unchanged"),
+    "agreements_changed": gettext_lazy("agreements with a changed amount"),
+    "transactions_new": gettext_lazy("new transactions"),
+    "budgets_new": gettext_lazy("new budgets"),
+    "recipients_new": gettext_lazy("new partners"),
+    "aliases_new": gettext_lazy("new aliases"),
+    "written": gettext_lazy("records written"),
+}
+SUMS = {"committed": gettext_lazy("committed"), "planned": gettext_lazy("planned"),
+        "disbursed": gettext_lazy("disbursed"), "spent": gettext_lazy("spent")}
+
 
 @dataclass
 class Finding:
@@ -121,6 +137,15 @@ class Report:
         keys = sorted(groups, key=lambda k: (min(rank[f.severity] for f in groups[k]),
                                              order.index(k) if k in order else 99))
         return [(k, str(KINDS.get(k, k)), groups[k]) for k in keys]
+
+    def change_lines(self) -> list[tuple[str, int]]:
+        """What accepting writes (or wrote), in words."""
+        return [(str(CHANGES.get(k, k)), n) for k, n in self.changes.items()]
+
+    def total_lines(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """The file's sums per currency, in words."""
+        return [(currency, [(str(SUMS.get(k, k)), v) for k, v in sorted(sums.items())])
+                for currency, sums in self.totals.items()]
 
     def summary(self) -> str:
         if not self.acceptable:

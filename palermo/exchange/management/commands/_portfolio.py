@@ -61,11 +61,11 @@ def print_report(command: BaseCommand, report: Report) -> None:
             write(style(line))
             if f.action:
                 write(f"  {'':8} {'':>14}  → {f.action}")
-    for currency, sums in report.totals.items():
+    for currency, sums in report.total_lines():
         write("\n" + "Totals in the file: " + ", ".join(f"{k} {v} {currency}"
-                                                        for k, v in sorted(sums.items())))
+                                                        for k, v in sums))
     if report.changes:
-        write("Changes: " + ", ".join(f"{k} {v}" for k, v in sorted(report.changes.items())))
+        write("Changes: " + ", ".join(f"{k} {v}" for k, v in report.change_lines()))
     style = command.style.SUCCESS if report.acceptable else command.style.ERROR
     write(style(report.summary()))
     if report.acceptable and not report.imported:
