@@ -33,7 +33,15 @@ from palermo.core import access
 from palermo.core.access import Action
 from palermo.core.history import field_changes
 from palermo.core.models import Country
-from palermo.programmes import iati_export, imports, partners, reading, services, totals
+from palermo.programmes import (
+    codelists,
+    iati_export,
+    imports,
+    partners,
+    reading,
+    services,
+    totals,
+)
 from palermo.programmes.models import (
     Agreement,
     FundingChannel,
@@ -68,7 +76,8 @@ def _project_out(project: Project) -> dict:
                            "percentage": c.percentage} for c in project.countries.all()],
             "regions": [{"code": r.code, "name": r.label, "percentage": r.percentage}
                         for r in project.regions.all()],
-            "sectors": [{"code": s.code, "name": s.label, "percentage": s.percentage}
+            "sectors": [{"code": s.code, "name": codelists.label(codelists.SECTOR, s.code),
+                         "percentage": s.percentage}
                         for s in project.sectors.all()],
             "agreements": [{"id": a.pk, "number": a.number, "year": a.year,
                             "channel": a.channel.path_label() if a.channel else "",

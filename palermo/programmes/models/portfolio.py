@@ -173,72 +173,68 @@ class Participation(models.Model):
         return codelists.label(codelists.ORGANISATION_ROLE, self.role)
 
 
-PERCENTAGE = {"max_digits": 5, "decimal_places": 2, "null": True, "blank": True}
+class ProjectShare(models.Model):
+    """A share of a project: a country, a region or a sector, with its percentage (all of a
+    project's shares of one split sum to 100, or none has a percentage: see
+    :func:`split_problem`)."""
 
-
-class RecipientCountry(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="countries")
-    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+",
-                                verbose_name=_("country"))
-    percentage = models.DecimalField(_("percentage"), **PERCENTAGE)
-    history = HistoricalRecords()
+    percentage = models.DecimalField(_("percentage"), max_digits=5, decimal_places=2,
+                                     null=True, blank=True)
+    history = HistoricalRecords(inherit=True)
 
     access_kind = "portfolio"
     access_owner = "project__organisation"
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.percentage or ''}".strip()
+
+
+class RecipientCountry(ProjectShare):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="countries")
+    country = models.ForeignKey("core.Country", on_delete=models.PROTECT, related_name="+",
+                                verbose_name=_("country"))
 
     class Meta:
         ordering = ["project", "country__name"]
         constraints = [models.UniqueConstraint(fields=["project", "country"],
                                                name="recipient_country_once")]
 
-    def __str__(self) -> str:
-        return f"{self.country} {self.percentage or ''}".strip()
+    @property
+    def label(self) -> str:
+        return str(self.country)
 
 
-class RecipientRegion(models.Model):
+class RecipientRegion(ProjectShare):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="regions")
     code = models.CharField(_("region"), max_length=4, choices=codelists.region_choices,
                             help_text=_("OECD DAC region (IATI Region codelist)"))
-    percentage = models.DecimalField(_("percentage"), **PERCENTAGE)
-    history = HistoricalRecords()
-
-    access_kind = "portfolio"
-    access_owner = "project__organisation"
 
     class Meta:
         ordering = ["project", "code"]
         constraints = [models.UniqueConstraint(fields=["project", "code"],
                                                name="recipient_region_once")]
 
-    def __str__(self) -> str:
-        return self.label
-
     @property
     def label(self) -> str:
         return codelists.label(codelists.REGION, self.code)
 
 
-class ProjectSector(models.Model):
+class ProjectSector(ProjectShare):
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sectors")
     code = models.CharField(_("DAC sector"), max_length=5, choices=codelists.sector_choices,
                             help_text=_("OECD DAC 5-digit purpose code, e.g. 15190"))
-    percentage = models.DecimalField(_("percentage"), **PERCENTAGE)
-    history = HistoricalRecords()
-
-    access_kind = "portfolio"
-    access_owner = "project__organisation"
 
     class Meta:
         ordering = ["project", "code"]
         constraints = [models.UniqueConstraint(fields=["project", "code"],
                                                name="sector_once")]
 
-    def __str__(self) -> str:
-        return f"{self.code} {self.label}"
-
     @property
     def label(self) -> str:
-        return codelists.label(codelists.SECTOR, self.code)
+        return f"{self.code} {codelists.label(codelists.SECTOR, self.code)}"
 
 
 HUNDRED = Decimal("100")
