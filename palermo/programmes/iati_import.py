@@ -178,11 +178,8 @@ class IatiWriter(Writer):
     """Writes the planned activities as projects of the importing organisation."""
 
     def __init__(self, membership: Membership, plan: IatiPlan) -> None:
-        self.membership, self.iati = membership, plan
-        self.written: Counter = Counter()
-        self.channels = {}
-        self.partners = {}
-        self.plan = plan  # Writer._channel reads plan.organisation
+        super().__init__(membership, plan)  # channels are the importing organisation's
+        self.iati = plan
 
     def run(self) -> Counter:
         for key, match in self.iati.partners.items():

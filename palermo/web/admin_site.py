@@ -22,7 +22,7 @@ from palermo.core.models import (
     Region,
     User,
 )
-from palermo.programmes.models import Partner, PartnerAlias
+from palermo.programmes.models import Partner, PartnerAlias, PortfolioImport
 
 
 class PalermoAdminSite(admin.AdminSite):
@@ -226,3 +226,20 @@ class PartnerAdmin(PolicyAdmin, ReadOnlyHistoryAdmin):
     list_filter = ["type", "several"]
     search_fields = ["name", "acronym", "aliases__name", "iati_ref"]
     inlines = [PartnerAliasInline]
+
+
+@admin.register(PortfolioImport, site=admin_site)
+class PortfolioImportAdmin(PolicyAdmin):
+    """Funding-list and IATI imports: who imported which file when, and the result (read
+    only; the reports are read on the import pages)."""
+
+    list_display = ["created_at", "organisation", "user", "kind", "filename", "status",
+                    "channel", "finished_at"]
+    list_filter = ["kind", "status", "channel", "organisation"]
+    fields = ["created_at", "organisation", "user", "kind", "filename", "sha256", "status",
+              "channel", "finished_at"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False

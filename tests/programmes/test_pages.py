@@ -219,6 +219,20 @@ def test_administrators_correct_the_partner_register_in_the_admin_pages(browser)
                                  ).status_code in (302, 403)
 
 
+def test_administrators_read_the_list_of_imports(browser, cast):
+    from tests.programmes.conftest import seed_report
+
+    seed_report(cast.emre, accept=True)
+    page = browser("root").get("/admin/programmes/portfolioimport/")
+    assert page.status_code == 200 and b"norad_2007_project_list.tsv" in page.content
+    batch = PortfolioImport.objects.get()
+    change = browser("root").post(f"/admin/programmes/portfolioimport/{batch.pk}/change/",
+                                  {"filename": "renamed.tsv"})
+    assert change.status_code == 403
+    assert PortfolioImport.objects.get().filename == "norad_2007_project_list.tsv"
+    assert browser("emre").get("/admin/programmes/portfolioimport/").status_code in (302, 403)
+
+
 
 def test_the_pages_and_the_report_speak_french(browser, cast, project_a):
     from django.utils import translation

@@ -36,7 +36,7 @@ class Agreement(models.Model):
     carry_over = models.DecimalField(
         _("carried over"), default=Decimal("0"), **MONEY,
         help_text=_("Unused funds of the previous year's agreement allowed into this year"))
-    source_key = models.CharField(max_length=64, blank=True, db_index=True, editable=False,
+    source_key = models.CharField(max_length=64, blank=True, editable=False,
                                   help_text=_("The funding-list row it came from (hash)"))
     history = HistoricalRecords()
 
@@ -45,6 +45,9 @@ class Agreement(models.Model):
 
     class Meta:
         ordering = ["project", "year", "number", "id"]
+        constraints = [models.UniqueConstraint(
+            fields=["project", "source_key"], condition=~models.Q(source_key=""),
+            name="agreement_list_row_once")]  # two imports of one list at once: one wins
 
     def __str__(self) -> str:
         return f"{self.number or '—'} ({self.year})"
