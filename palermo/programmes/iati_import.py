@@ -118,9 +118,15 @@ def _rules(report: Report, a: ActivityIn) -> bool:
         if not 1900 <= year <= 2200:
             refuse(agreement["line"], "palermo:agreement/@year", year, _("Not a year."))
     if a.other_sectors:
-        report.add("codelist", NOTE, [a.line], "sector", str(a.other_sectors),
+        report.add("not_kept", NOTE, [a.line], "sector", str(a.other_sectors),
                    _("Sectors in another vocabulary than the DAC 5-digit codes."),
                    _("Not kept."))
+    if a.not_kept:
+        report.add("not_kept", NOTE, [a.line], ", ".join(sorted(a.not_kept)),
+                   str(sum(a.not_kept.values())),
+                   _("Elements Palermo does not keep yet: %(elements)s.") % {
+                       "elements": ", ".join(f"{k} ×{n}" for k, n in sorted(
+                           a.not_kept.items()))}, _("Not kept."))
     return len(report.errors) == before
 
 

@@ -11,6 +11,12 @@ from lxml import etree
 
 from palermo.programmes.iati_schema import P
 
+# Elements of an activity Palermo does not keep (yet): results come with the results
+# framework; the others have no place in a project today.
+NOT_KEPT = ("result", "location", "policy-marker", "document-link", "contact-info",
+            "related-activity", "planned-disbursement", "humanitarian-scope", "tag",
+            "country-budget-items", "conditions", "crs-add", "fss", "legacy-data")
+
 
 @dataclass
 class OrgIn:
@@ -57,6 +63,7 @@ class ActivityIn:
     regions: list[tuple[str, Decimal | None]] = field(default_factory=list)
     sectors: list[tuple[str, Decimal | None]] = field(default_factory=list)
     other_sectors: int = 0  # sectors in another vocabulary than DAC 5-digit (not kept)
+    not_kept: dict[str, int] = field(default_factory=dict)  # element -> how many
     budgets: list[MoneyIn] = field(default_factory=list)
     transactions: list[MoneyIn] = field(default_factory=list)
     extension: dict = field(default_factory=dict)
@@ -147,6 +154,9 @@ def read_activity(element: etree._Element) -> ActivityIn:
         activity.transactions.append(money)
     if extension is not None:
         _read_extension(activity, extension)
+    for child in element:
+        if isinstance(child.tag, str) and child.tag in NOT_KEPT:
+            activity.not_kept[child.tag] = activity.not_kept.get(child.tag, 0) + 1
     return activity
 
 

@@ -20,6 +20,7 @@ KINDS = {
     "schema": gettext_lazy("Breaks the IATI schema"),
     "codelist": gettext_lazy("Code not in the IATI codelist"),
     "invalid_value": gettext_lazy("Value not accepted"),
+    "not_kept": gettext_lazy("Not kept by Palermo"),
     "preamble": gettext_lazy("Text above the header"),
     "list_year": gettext_lazy("Year of the list"),
     "currency_assumed": gettext_lazy("Currency of the amounts"),

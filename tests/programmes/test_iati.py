@@ -192,3 +192,19 @@ def test_a_project_lacking_what_iati_requires_is_not_exported(cast):
     project = services.create_project(cast.emre, role="4", title="No dates yet")
     with pytest.raises(iati_export.ExportRefused, match="activity date"):
         iati_export.export(cast.emre, project=project)
+
+
+def test_what_palermo_does_not_keep_is_said_in_the_report(cast, project_a):
+    content = iati_export.export(cast.emre, project=project_a)
+
+    def add_result(root):
+        activity = root.find("iati-activity")
+        result = etree.SubElement(activity, "result", type="1")
+        etree.SubElement(etree.SubElement(result, "title"), "narrative").text = "Outputs"
+        activity.find(P + "project").addprevious(result)
+
+    project_a.delete()
+    report = _iati(cast.emre, _broken(content, add_result))
+    assert report.imported
+    note = next(f for f in report.findings if f.kind == "not_kept")
+    assert note.field == "result" and "result ×1" in note.reason
