@@ -201,6 +201,8 @@ def test_what_palermo_does_not_keep_is_said_in_the_report(cast, project_a):
         activity = root.find("iati-activity")
         result = etree.SubElement(activity, "result", type="1")
         etree.SubElement(etree.SubElement(result, "title"), "narrative").text = "Outputs"
+        indicator = etree.SubElement(result, "indicator", measure="1")
+        etree.SubElement(etree.SubElement(indicator, "title"), "narrative").text = "Trained"
         activity.find(P + "project").addprevious(result)
 
     project_a.delete()
