@@ -27,6 +27,7 @@ from palermo.core import access, grants
 from palermo.core.models import AccessLog, Membership, Organisation, Role, User
 from palermo.exchange import indicators
 from palermo.exchange.models import CoreIndicatorSubmission
+from palermo.programmes import demo as programmes_demo
 from palermo.questionnaires.models import Form, Invitation, Submission
 
 MARK = "Synthetic demo record — not a real person"
@@ -49,9 +50,11 @@ USERS = [
     ("fatima", "Fatima", "Supervisor", [("ngo_a", Role.SUPERVISOR)]),
     ("boris", "Boris", "Caseworker", [("ngo_b", Role.CASEWORKER)]),
     ("ingrid", "Ingrid", "Caseworker", [("ngo_c", Role.CASEWORKER)]),
-    # Emre also reports the Mission's aggregate counts (it keeps no case records here).
+    # Emre also reports the Mission's aggregate counts (it keeps no case records here) and
+    # keeps the MFA's portfolio (its funding list, imported by the demo).
     ("emre", "Emre", "M&E Officer", [("ngo_a", Role.ME_OFFICER),
-                                     ("mission", Role.ME_OFFICER)]),
+                                     ("mission", Role.ME_OFFICER),
+                                     ("donor", Role.ME_OFFICER)]),
     ("chen", "Chen", "Analyst", [("hq", Role.ANALYST)]),
     ("dana", "Dana", "Donor", [("donor", Role.DONOR)]),
     ("root", "Root", "Administrator", [("hq", Role.ADMIN)]),
@@ -296,6 +299,8 @@ def add_modules(orgs: dict[str, Organisation], rng: random.Random,
     demo_forms.add_staff_survey(emre, fatima, amina, versions.get("staff_survey"), rng)
     demo_forms.add_surveys(emre, amina, versions, rng)
     add_core_indicators(_member("emre", orgs["mission"]), rng)
+    if "donor" in orgs:  # the donor's portfolio: seed 002's funding list, imported
+        programmes_demo.add_seed_portfolio(_member("emre", orgs["donor"]))
 
 
 @transaction.atomic
@@ -350,6 +355,7 @@ def summary() -> list[str]:
     for submission in counts:
         lines.append(f"Core indicators: {submission.counts.count()} counts from "
                      f"{submission.organisation} (/exchange/core-indicators/, emre acting for it).")
+    lines += programmes_demo.summary()
     lines.append("Statistics: /reports/ (fatima: her organisation's real counts; chen and "
                  "dana: all organisations, small counts hidden).")
     return lines

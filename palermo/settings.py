@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "palermo.core",
     "palermo.questionnaires",
     "palermo.cases",
+    "palermo.programmes",
     "palermo.analytics",
     "palermo.exchange",
     "palermo.api",

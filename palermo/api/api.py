@@ -76,6 +76,7 @@ api.add_router("/forms", questionnaires_router)
 api.add_router("/statistics", analytics_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/jobs", jobs_router)
+api.add_router("/programmes", "palermo.api.programmes.router")
 
 
 @api.get("/health", auth=None, response=Health, tags=["system"])

@@ -125,6 +125,33 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.VIEW: {R.SUPERVISOR: OWN},
         Action.CREATE: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN, R.ANALYST: OWN, R.DONOR: OWN},
         Action.CHANGE: {R.SUPERVISOR: OWN},
+    # Programmes: projects (IATI activities) and their money. M&E officers keep their
+    # organisation's; a funder's members also read the projects it funds (the model's
+    # access_shared: a participation in the funding role); analysts read every portfolio.
+    # Caseworkers have no use for it. No record of this kind is about a person.
+    "portfolio": {
+        Action.VIEW: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN, R.ANALYST: ALL, R.DONOR: OWN,
+                      R.ADMIN: ALL},
+        Action.CREATE: {R.ME_OFFICER: OWN},
+        Action.CHANGE: {R.ME_OFFICER: OWN},
+    },
+    # What a portfolio is classified by: funding channels, national action plans, measures.
+    "portfolio_setup": {
+        Action.VIEW: {R.ME_OFFICER: ALL, R.ANALYST: ALL, R.ADMIN: ALL},
+        Action.CREATE: {R.ME_OFFICER: OWN},
+        Action.CHANGE: {R.ME_OFFICER: OWN},
+    },
+    # The shared partner register: M&E officers add partners and aliases; administrators
+    # correct it (rename, retype, link to a Palermo organisation).
+    "partner": {
+        Action.VIEW: {R.ME_OFFICER: ALL, R.ANALYST: ALL, R.ADMIN: ALL},
+        Action.CREATE: {R.ME_OFFICER: ALL, R.ADMIN: ALL},
+        Action.CHANGE: {R.ADMIN: ALL},
+    },
+    # Funding-list and IATI imports: the file and its report, until accepted.
+    "portfolio_import": {
+        Action.VIEW: {R.ME_OFFICER: OWN, R.ADMIN: ALL},
+        Action.CREATE: {R.ME_OFFICER: OWN},
     },
 }
 

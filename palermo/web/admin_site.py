@@ -30,6 +30,7 @@ from palermo.core.models import (
     Region,
     User,
 )
+from palermo.programmes.models import Partner, PartnerAlias, PortfolioImport
 
 
 class PalermoAdminSite(admin.AdminSite):
@@ -430,3 +431,50 @@ class PicklistValueAdmin(PolicyAdmin):
     list_display = ["field", "value", "label", "order"]
     list_filter = ["field"]
     search_fields = ["field", "value", "label"]
+
+
+
+class PartnerAliasInline(admin.TabularInline):
+    model = PartnerAlias
+    fields = ["name"]
+    extra = 1
+
+    def has_add_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CREATE, PartnerAlias)
+
+    def has_change_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CHANGE, PartnerAlias)
+
+    def has_view_permission(self, request, obj=None):
+        return access.can(request.membership, Action.VIEW, PartnerAlias)
+
+    def has_delete_permission(self, request, obj=None):
+        return access.can(request.membership, Action.CHANGE, PartnerAlias)  # a wrong alias
+
+
+@admin.register(Partner, site=admin_site)
+class PartnerAdmin(PolicyAdmin, ReadOnlyHistoryAdmin):
+    """The partner register: administrators correct names, types, IATI identifiers and the
+    Palermo organisation an entry is (docs/programmes.md)."""
+
+    list_display = ["name", "acronym", "type", "iati_ref", "organisation", "several"]
+    list_filter = ["type", "several"]
+    search_fields = ["name", "acronym", "aliases__name", "iati_ref"]
+    inlines = [PartnerAliasInline]
+
+
+@admin.register(PortfolioImport, site=admin_site)
+class PortfolioImportAdmin(PolicyAdmin):
+    """Funding-list and IATI imports: who imported which file when, and the result (read
+    only; the reports are read on the import pages)."""
+
+    list_display = ["created_at", "organisation", "user", "kind", "filename", "status",
+                    "channel", "finished_at"]
+    list_filter = ["kind", "status", "channel", "organisation"]
+    fields = ["created_at", "organisation", "user", "kind", "filename", "sha256", "status",
+              "channel", "finished_at"]
+    readonly_fields = fields
+    date_hierarchy = "created_at"
+
+    def has_change_permission(self, request, obj=None):
+        return False

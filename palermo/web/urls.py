@@ -84,4 +84,5 @@ urlpatterns = [
     path("reports/", include("palermo.web.urls_analytics")),
     path("exchange/", include("palermo.web.urls_exchange")),
     path("jobs/", include("palermo.web.urls_jobs")),
+    path("programmes/", include("palermo.web.urls_programmes")),
 ]

@@ -8,13 +8,13 @@ from palermo.web.context import navigation
 
 EXPECTED = {
     "amina": ["Cases", "Referrals", "Forms"],
-    "fatima": ["Cases", "Referrals", "Forms", "Survey results", "Statistics",
+    "fatima": ["Cases", "Referrals", "Forms", "Survey results", "Statistics", "Programmes",
                "Import and export", "Admin"],
     "boris": ["Cases", "Referrals", "Forms"],
-    "emre": ["Forms", "Survey results", "Statistics", "Import and export"],
-    "chen": ["Forms", "Survey results", "Statistics", "Import and export"],
-    "dana": ["Forms", "Statistics"],
-    "root": ["Forms", "Survey results", "Admin"],
+    "emre": ["Forms", "Survey results", "Statistics", "Programmes", "Import and export"],
+    "chen": ["Forms", "Survey results", "Statistics", "Programmes", "Import and export"],
+    "dana": ["Forms", "Statistics", "Programmes"],
+    "root": ["Forms", "Survey results", "Programmes", "Admin"],
 }
 
 

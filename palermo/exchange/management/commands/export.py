@@ -1,9 +1,11 @@
-"""``palermo export ctdc|htcds …``: the CTDC release and the identified HTCDS export.
+"""``palermo export ctdc|htcds|iati …``: the CTDC release, the identified HTCDS export, and
+the portfolio as IATI activity XML.
 
     palermo export ctdc --method synthetic|kanon --out PATH --org ORG [--as USER]
                         [--epsilon E] [--reporting-length L] [--k K]
     palermo export htcds --out PATH --org ORG [--as USER] [--format csv|xlsx]
                          [--passphrase-file FILE]
+    palermo export iati --out PATH --org ORG --as USER [--project ID]
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from palermo.disclosure import BudgetExhausted, ReleaseRefused
 from palermo.exchange import ctdc, htcds_export
 from palermo.exchange.management.commands._common import acting_membership
 from palermo.exchange.sealed import SealError
+from palermo.programmes import iati_export
 
 
 def read_passphrase(path: str | None, confirm: bool) -> str:
@@ -37,16 +40,20 @@ def read_passphrase(path: str | None, confirm: bool) -> str:
 
 
 class Command(BaseCommand):
-    help = "Export the CTDC release (de-identified) or the identified HTCDS file (sealed)."
+    help = ("Export the CTDC release (de-identified), the identified HTCDS file (sealed), or "
+            "the projects the member may see as IATI 2.03 activity XML (validated).")
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="what", required=True)
-        for name in ("ctdc", "htcds"):
+        for name in ("ctdc", "htcds", "iati"):
             p = sub.add_parser(name)
             p.add_argument("--out", required=True, help="File to write")
             p.add_argument("--org", required=True, help="Organisation acting")
-            p.add_argument("--as", dest="user", help="User name of the member acting")
-            if name == "ctdc":
+            p.add_argument("--as", dest="user", help="User name of the member acting",
+                           required=name == "iati")
+            if name == "iati":
+                p.add_argument("--project", type=int, help="Only this project (its id)")
+            elif name == "ctdc":
                 p.add_argument("--method", choices=["synthetic", "kanon"], default="synthetic")
                 p.add_argument("--epsilon", type=float, default=ctdc.DEFAULT_EPSILON)
                 p.add_argument("--reporting-length", type=int, default=3)
@@ -60,6 +67,8 @@ class Command(BaseCommand):
         try:
             if options["what"] == "ctdc":
                 self._ctdc(out, options)
+            elif options["what"] == "iati":
+                self._iati(out, options)
             else:
                 self._htcds(out, options)
         except PermissionDenied as exc:
@@ -104,3 +113,23 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(
             f"Wrote {count} cases, sealed, to {out}. Decrypt with: palermo decrypt-export "
             f"{out} --out {name.removesuffix('.sealed')}"))
+
+    def _iati(self, out: Path, options) -> None:
+        from django.http import Http404
+
+        from palermo.programmes.reading import visible_project
+
+        membership = acting_membership(options["org"], options["user"])
+        try:
+            project = (visible_project(membership, options["project"])
+                       if options["project"] else None)
+            content = iati_export.export(membership, project=project)
+        except Http404 as exc:
+            raise CommandError(f"No project {options['project']} that this member may "
+                               "see.") from exc
+        except iati_export.ExportRefused as exc:
+            raise CommandError(f"Refused: {exc}") from exc
+        out.write_bytes(content)
+        self.stdout.write(self.style.SUCCESS(
+            f"Wrote {content.count(b'<iati-activity ')} activities to {out} (IATI "
+            f"{iati_export.VERSION}, valid against the schema)."))
