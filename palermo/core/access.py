@@ -125,6 +125,7 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.VIEW: {R.SUPERVISOR: OWN},
         Action.CREATE: {R.SUPERVISOR: OWN, R.ME_OFFICER: OWN, R.ANALYST: OWN, R.DONOR: OWN},
         Action.CHANGE: {R.SUPERVISOR: OWN},
+    },
     # Programmes: projects (IATI activities) and their money. M&E officers keep their
     # organisation's; a funder's members also read the projects it funds (the model's
     # access_shared: a participation in the funding role); analysts read every portfolio.
