@@ -11,7 +11,7 @@ from ninja import File, Router, Status
 from ninja.files import UploadedFile
 
 from palermo.api.common import REFUSED, problems
-from palermo.api.schemas import Error, FieldChangeOut
+from palermo.api.schemas import Error, FieldChangeOut, RecordId
 from palermo.api.schemas_cases import Problems
 from palermo.api.schemas_programmes import (
     AgreementIn,
@@ -90,7 +90,7 @@ def _project_out(project: Project) -> dict:
             "figures": _figures(totals.total(years))}
 
 
-def _changeable(request, project_id: int) -> Project:
+def _changeable(request, project_id: RecordId) -> Project:
     project = reading.visible_project(request.membership, project_id)
     access.require(request.membership, Action.CHANGE, project)
     return project
@@ -121,13 +121,13 @@ def create_project(request, body: ProjectIn):
     return Status(201, _project_out(project))
 
 
-@router.get("/projects/{int:project_id}", response={200: ProjectOut, **REFUSED})
-def get_project(request, project_id: int):
+@router.get("/projects/{project_id}", response={200: ProjectOut, **REFUSED})
+def get_project(request, project_id: RecordId):
     return _project_out(reading.visible_project(request.membership, project_id))
 
 
-@router.patch("/projects/{int:project_id}", response={200: ProjectOut, **WITH_PROBLEMS})
-def change_project(request, project_id: int, body: ProjectFields):
+@router.patch("/projects/{project_id}", response={200: ProjectOut, **WITH_PROBLEMS})
+def change_project(request, project_id: RecordId, body: ProjectFields):
     """Change the fields sent; the history keeps who, when, old and new."""
     project = _changeable(request, project_id)
     values = body.dict(exclude_unset=True)
@@ -139,16 +139,16 @@ def change_project(request, project_id: int, body: ProjectFields):
     return _project_out(project)
 
 
-@router.get("/projects/{int:project_id}/history",
+@router.get("/projects/{project_id}/history",
             response={200: list[FieldChangeOut], **REFUSED})
-def project_history(request, project_id: int):
+def project_history(request, project_id: RecordId):
     project = reading.visible_project(request.membership, project_id)
     return [vars(c) for c in field_changes(project, exclude=("updated_at",))]
 
 
-@router.post("/projects/{int:project_id}/participations",
+@router.post("/projects/{project_id}/participations",
              response={201: ProjectOut, **WITH_PROBLEMS})
-def add_participation(request, project_id: int, body: ParticipationIn):
+def add_participation(request, project_id: RecordId, body: ParticipationIn):
     project = _changeable(request, project_id)
     partner = Partner.objects.filter(pk=body.partner_id).first()
     try:
@@ -168,8 +168,8 @@ def _country(share: ShareIn) -> Country:
     return found
 
 
-@router.put("/projects/{int:project_id}/places", response={200: ProjectOut, **WITH_PROBLEMS})
-def set_places(request, project_id: int, body: PlacesIn):
+@router.put("/projects/{project_id}/places", response={200: ProjectOut, **WITH_PROBLEMS})
+def set_places(request, project_id: RecordId, body: PlacesIn):
     """Where the project works: countries and regions, percentages summing to 100 (or
     none given)."""
     project = _changeable(request, project_id)
@@ -182,8 +182,8 @@ def set_places(request, project_id: int, body: PlacesIn):
     return _project_out(project)
 
 
-@router.put("/projects/{int:project_id}/sectors", response={200: ProjectOut, **WITH_PROBLEMS})
-def set_sectors(request, project_id: int, body: list[ShareIn]):
+@router.put("/projects/{project_id}/sectors", response={200: ProjectOut, **WITH_PROBLEMS})
+def set_sectors(request, project_id: RecordId, body: list[ShareIn]):
     project = _changeable(request, project_id)
     try:
         services.set_sectors(request.membership, project,
@@ -202,9 +202,9 @@ def _related(model, pk, field: str, **scope):
     return found
 
 
-@router.post("/projects/{int:project_id}/agreements",
+@router.post("/projects/{project_id}/agreements",
              response={201: ProjectOut, **WITH_PROBLEMS})
-def add_agreement(request, project_id: int, body: AgreementIn):
+def add_agreement(request, project_id: RecordId, body: AgreementIn):
     project = _changeable(request, project_id)
     values = body.dict()
     try:
@@ -225,8 +225,8 @@ def _money(project: Project, values: dict) -> dict:
     return values
 
 
-@router.post("/projects/{int:project_id}/budgets", response={201: ProjectOut, **WITH_PROBLEMS})
-def add_budget(request, project_id: int, body: BudgetIn):
+@router.post("/projects/{project_id}/budgets", response={201: ProjectOut, **WITH_PROBLEMS})
+def add_budget(request, project_id: RecordId, body: BudgetIn):
     project = _changeable(request, project_id)
     try:
         services.add_budget(request.membership, project, **_money(project, body.dict()))
@@ -235,9 +235,9 @@ def add_budget(request, project_id: int, body: BudgetIn):
     return Status(201, _project_out(project))
 
 
-@router.post("/projects/{int:project_id}/transactions",
+@router.post("/projects/{project_id}/transactions",
              response={201: ProjectOut, **WITH_PROBLEMS})
-def add_transaction(request, project_id: int, body: TransactionIn):
+def add_transaction(request, project_id: RecordId, body: TransactionIn):
     """Money moving, typed as IATI types it (2 commitment, 3 disbursement, 4 expenditure,
     1 incoming funds …); in another currency, give the exchange rate used."""
     project = _changeable(request, project_id)
@@ -258,8 +258,8 @@ def _xml(request, project: Project | None, name: str):
     return response
 
 
-@router.get("/projects/{int:project_id}/iati.xml", response={422: Error, **REFUSED})
-def project_iati(request, project_id: int):
+@router.get("/projects/{project_id}/iati.xml", response={422: Error, **REFUSED})
+def project_iati(request, project_id: RecordId):
     """The project as IATI 2.03 activity XML (validated against the schema)."""
     project = reading.visible_project(request.membership, project_id)
     return _xml(request, project, f"project-{project.pk}-iati.xml")
@@ -294,8 +294,8 @@ def add_partner(request, body: PartnerIn):
     return Status(201, _partner_out(partner))
 
 
-@router.post("/partners/{int:partner_id}/aliases", response={201: PartnerOut, **WITH_PROBLEMS})
-def add_alias(request, partner_id: int, body: AliasIn):
+@router.post("/partners/{partner_id}/aliases", response={201: PartnerOut, **WITH_PROBLEMS})
+def add_alias(request, partner_id: RecordId, body: AliasIn):
     access.require(request.membership, Action.VIEW, Partner)
     partner = access.get_visible(request.membership, Partner.objects.all(), pk=partner_id)
     try:
@@ -332,19 +332,19 @@ def import_file(request, kind: str, file: File[UploadedFile], accept: bool = Fal
     return Status(200 if report.acceptable else 422, report.as_dict())
 
 
-def _batch(request, batch_id: int) -> PortfolioImport:
+def _batch(request, batch_id: RecordId) -> PortfolioImport:
     imports.require_import(request.membership)
     return access.get_visible(request.membership, PortfolioImport.objects.all(), pk=batch_id)
 
 
-@router.get("/imports/{int:batch_id}", response={200: ReportOut, **REFUSED})
-def import_report(request, batch_id: int):
+@router.get("/import-batches/{batch_id}", response={200: ReportOut, **REFUSED})
+def import_report(request, batch_id: RecordId):
     return _batch(request, batch_id).report
 
 
-@router.post("/imports/{int:batch_id}/accept", response={200: ReportOut, 409: Error,
+@router.post("/import-batches/{batch_id}/accept", response={200: ReportOut, 409: Error,
                                                          422: ReportOut, **REFUSED})
-def accept_import(request, batch_id: int):
+def accept_import(request, batch_id: RecordId):
     """Accept a checked file's report: it is imported in one transaction, or not at all."""
     batch = _batch(request, batch_id)
     try:

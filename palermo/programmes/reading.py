@@ -3,13 +3,10 @@ project with everything it holds, and the portfolio as a table (CSV, XLSX)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
-from palermo.core import access
+from palermo.core import access, spreadsheets
 from palermo.core.access import Action
 from palermo.core.models import Membership
 from palermo.programmes import totals
@@ -95,40 +92,15 @@ def _total_rows(totals_by_currency: dict[str, totals.Figures]) -> list[list]:
 
 
 def portfolio_csv(projects: QuerySet) -> bytes:
-    """The portfolio table as CSV (UTF-8), with a total row per currency."""
+    """The portfolio table as CSV (UTF-8), with a total row per currency; text cells that a
+    spreadsheet would run as a formula are neutralised (``core.spreadsheets``)."""
     rows, sums = portfolio_rows(projects)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headings())
-    for row in rows + _total_rows(sums):
-        writer.writerow([_safe(v) for v in row])
-    return buffer.getvalue().encode("utf-8")
+    return spreadsheets.csv_bytes([headings(), *rows, *_total_rows(sums)])
 
 
 def portfolio_xlsx(projects: QuerySet) -> bytes:
-    """The portfolio table as XLSX: amounts as numbers, a total row per currency."""
+    """The portfolio table as XLSX: amounts as numbers, text as text, a total row per
+    currency."""
     rows, sums = portfolio_rows(projects)
-    return write_xlsx(_("Portfolio"), headings(), rows + _total_rows(sums))
-
-
-def _safe(value):
-    """A text cell a spreadsheet will not run as a formula (a title from an imported list
-    could begin with "=")."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def write_xlsx(title: str, header: list[str], rows: list[list]) -> bytes:
-    """One sheet with a header row; numbers stay numbers. The module's only XLSX writer, so
-    that it can move onto the project's shared spreadsheet writer when there is one."""
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_safe(v) for v in row])
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return spreadsheets.xlsx_bytes([(str(_("Portfolio"))[:31],
+                                     [headings(), *rows, *_total_rows(sums)])])

@@ -147,13 +147,26 @@ def walk(resolver: URLResolver, prefix: str = ""):
             yield prefix + str(pattern.pattern), pattern.name
 
 
+# Whole modules that hold no case or person: their pages (by route) and API operations (by
+# path) need no name each. The import contracts (pyproject.toml) keep these modules from ever
+# importing the case models, so no page of theirs can show a person.
+NO_PERSON_MODULES = {
+    "programmes/": "programmes: projects, money, partners — never a person",
+    "/api/programmes/": "programmes: projects, money, partners — never a person",
+}
+
+
+def _no_person_module(route: str) -> bool:
+    return route.startswith(tuple(NO_PERSON_MODULES))
+
+
 def web_routes() -> tuple[list[Route], list[str]]:
     """The web pages, classified; and the names of those not classified."""
     routes, unclassified = [], []
     for route, name in walk(get_resolver()):
         if route.startswith(("admin/", "api/")):
             continue  # the administration site and the API: see the classification test
-        if name in NOT_ABOUT_CASES:
+        if name in NOT_ABOUT_CASES or _no_person_module(route):
             continue
         params = tuple(re.findall(r"<(?:\w+:)?(\w+)>", route))
         target = next((t for rx, t in WEB_TARGETS if re.match(rx, route)), None)
@@ -207,7 +220,7 @@ def api_routes() -> tuple[list[Route], list[str]]:
         for method, operation in operations.items():
             key = operation["operationId"]
             name = short(key)
-            if key in NOT_ABOUT_CASES:
+            if key in NOT_ABOUT_CASES or _no_person_module(path):
                 continue
             params = tuple(re.findall(r"{(\w+)}", path))
             content = operation.get("requestBody", {}).get("content", {})

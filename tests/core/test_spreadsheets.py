@@ -302,6 +302,16 @@ def test_survey_results(cast):
     assert_inert_xlsx(results.to_xlsx(found))
 
 
+def test_portfolio_tables(cast):
+    from palermo.programmes import reading, services
+    from palermo.programmes.models import Project
+
+    services.create_project(cast.emre, role="4", title=HOSTILE)
+    projects = Project.objects.all()
+    assert_inert_csv(reading.portfolio_csv(projects).decode("utf-8"))
+    assert_inert_xlsx(reading.portfolio_xlsx(projects))
+
+
 HOSTILE_TESTS = {
     "palermo/exchange/htcds_export.py": test_htcds_export,
     "palermo/exchange/ctdc.py": test_ctdc_release_and_dictionary,
@@ -309,4 +319,5 @@ HOSTILE_TESTS = {
     "palermo/exchange/template.py": test_case_template,
     "palermo/analytics/outputs.py": test_statistics_tables,
     "palermo/questionnaires/results.py": test_survey_results,
+    "palermo/programmes/reading.py": test_portfolio_tables,
 }

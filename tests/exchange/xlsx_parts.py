@@ -107,8 +107,10 @@ class Book:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
             for name, data in encoded.items():
-                if data is not None:
-                    archive.writestr(name, data)
+                if data is not None:  # a fixed date: the same book, byte for byte, every time
+                    entry = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
+                    entry.compress_type = zipfile.ZIP_DEFLATED
+                    archive.writestr(entry, data)
         return out.getvalue()
 
 

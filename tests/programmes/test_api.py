@@ -114,20 +114,20 @@ def test_accepting_an_import_by_the_api(api_client, cast, ngo_b_me):
     checked = api_client("emre").post(f"{API}/imports/funding_list", {"file": upload}).json()
     batch = checked["batch"]
     for name in ("dana", "chen", "fatima"):
-        assert api_client(name).post(f"{API}/imports/{batch}/accept").status_code == 403
+        assert api_client(name).post(f"{API}/import-batches/{batch}/accept").status_code == 403
     from django.test import Client
 
     from palermo.core.models import ApiToken
 
     _token, raw = ApiToken.issue(ngo_b_me, "test")
     other = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
-    assert other.post(f"{API}/imports/{batch}/accept").status_code == 404
+    assert other.post(f"{API}/import-batches/{batch}/accept").status_code == 404
     assert not Project.objects.exists()
-    accepted = api_client("emre").post(f"{API}/imports/{batch}/accept")
+    accepted = api_client("emre").post(f"{API}/import-batches/{batch}/accept")
     assert accepted.status_code == 200 and accepted.json()["imported"]
     assert Project.objects.count() == 143
     assert PortfolioImport.objects.get(pk=batch).status == "imported"
-    assert api_client("emre").post(f"{API}/imports/{batch}/accept").status_code == 409
+    assert api_client("emre").post(f"{API}/import-batches/{batch}/accept").status_code == 409
 
 
 def test_a_refused_iati_file_answers_422_with_the_breaches(api_client):
