@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "palermo.core",
     "palermo.questionnaires",
     "palermo.cases",
+    "palermo.learning",
     "palermo.analytics",
     "palermo.exchange",
     "palermo.api",
