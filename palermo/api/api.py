@@ -20,6 +20,7 @@ from palermo.api.cases import router as cases_router
 from palermo.api.common import problems
 from palermo.api.exchange import router as exchange_router
 from palermo.api.followups import router as follow_ups_router
+from palermo.api.learning import router as learning_router
 from palermo.api.questionnaires import router as questionnaires_router
 from palermo.api.referrals import router as referrals_router
 from palermo.api.returns import router as returns_router
@@ -62,6 +63,7 @@ api.add_router("", returns_router)
 api.add_router("/forms", questionnaires_router)
 api.add_router("/statistics", analytics_router)
 api.add_router("/exchange", exchange_router)
+api.add_router("/learning", learning_router)
 
 
 @api.exception_handler(PermissionDenied)

@@ -24,6 +24,9 @@ def navigation(membership) -> list[dict[str, str]]:
     if access.scope(membership, access.Action.VIEW, "statistics") is not access.Scope.NONE:
         items.append({"label": _("Statistics"), "url": reverse("web:analytics_index"),
                       "key": "statistics"})
+    if access.reaches(membership, "library", access.Action.VIEW):
+        items.append({"label": _("Learning"), "url": reverse("web:library_search"),
+                      "key": "learning"})
     exchange = _exchange_page(membership)
     if exchange:
         items.append({"label": _("Import and export"), "url": reverse(exchange),

@@ -66,4 +66,5 @@ urlpatterns = [
     path("forms/", include("palermo.web.urls_questionnaires")),
     path("reports/", include("palermo.web.urls_analytics")),
     path("exchange/", include("palermo.web.urls_exchange")),
+    path("learning/", include("palermo.web.urls_learning")),
 ]

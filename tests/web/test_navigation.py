@@ -7,14 +7,14 @@ import pytest
 from palermo.web.context import navigation
 
 EXPECTED = {
-    "amina": ["Cases", "Referrals", "Forms"],
-    "fatima": ["Cases", "Referrals", "Forms", "Survey results", "Statistics",
+    "amina": ["Cases", "Referrals", "Forms", "Learning"],
+    "fatima": ["Cases", "Referrals", "Forms", "Survey results", "Statistics", "Learning",
                "Import and export", "Admin"],
-    "boris": ["Cases", "Referrals", "Forms"],
-    "emre": ["Forms", "Survey results", "Statistics", "Import and export"],
-    "chen": ["Forms", "Survey results", "Statistics", "Import and export"],
-    "dana": ["Forms", "Statistics"],
-    "root": ["Forms", "Survey results", "Admin"],
+    "boris": ["Cases", "Referrals", "Forms", "Learning"],
+    "emre": ["Forms", "Survey results", "Statistics", "Learning", "Import and export"],
+    "chen": ["Forms", "Survey results", "Statistics", "Learning", "Import and export"],
+    "dana": ["Forms", "Statistics", "Learning"],
+    "root": ["Forms", "Survey results", "Learning", "Admin"],
 }
 
 
