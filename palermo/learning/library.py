@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+from collections import Counter
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -236,22 +237,29 @@ def _filtered(queryset: QuerySet, query: LibraryQuery) -> QuerySet:
 
 def _facets(found: QuerySet, query: LibraryQuery) -> list[search.Facet]:
     """Counts of the found publications by region, country, year and category (the most
-    frequent :data:`FACET_SIZE` values of each; years newest first)."""
-    ids = found.values("pk")
-    facets = []
-    for kind, label, chosen in ((Place.REGION, _("Region"), query.region),
-                                (Place.COUNTRY, _("Country"), query.country)):
-        rows = (PublicationPlace.objects.filter(kind=kind, publication__in=ids)
-                .values_list("name").annotate(n=Count("id")).order_by("-n", "name"))
-        facets.append(search.facet(kind.value, label, rows[:FACET_SIZE], chosen))
-    years = (found.exclude(year=None).values_list("year").annotate(n=Count("id"))
-             .order_by("-year"))
-    facets.append(search.facet("year", _("Year"), years[:FACET_SIZE], query.year))
-    categories = (found.exclude(category="").values_list("category").annotate(n=Count("id"))
-                  .order_by("-n", "category"))
-    facets.append(search.facet("category", _("Category"), categories[:FACET_SIZE],
-                               query.category))
-    return facets
+    frequent :data:`FACET_SIZE` values of each; years newest first), in two queries: the
+    places of the publications found, and their years and categories."""
+    places: dict[str, Counter] = {Place.REGION: Counter(), Place.COUNTRY: Counter()}
+    for kind, name, n in (PublicationPlace.objects.filter(publication__in=found.values("pk"))
+                          .values_list("kind", "name").annotate(n=Count("id"))):
+        places[kind][name] += n
+    years, categories = Counter(), Counter()
+    for year, category, n in found.values_list("year", "category").annotate(n=Count("id")):
+        if year is not None:
+            years[year] += n
+        if category:
+            categories[category] += n
+
+    def most(counts: Counter) -> list[tuple]:
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:FACET_SIZE]
+
+    return [search.facet(Place.REGION.value, _("Region"), most(places[Place.REGION]),
+                         query.region),
+            search.facet(Place.COUNTRY.value, _("Country"), most(places[Place.COUNTRY]),
+                         query.country),
+            search.facet("year", _("Year"), sorted(years.items(), reverse=True)[:FACET_SIZE],
+                         query.year),
+            search.facet("category", _("Category"), most(categories), query.category)]
 
 
 def visible_publications(membership: Membership | None) -> QuerySet:
@@ -277,5 +285,6 @@ def find(membership: Membership | None, query: LibraryQuery, *,
     filtered = _filtered(visible_publications(membership), query)
     total, hits, found = search.page_of(
         filtered, query.text, page=query.page, page_size=query.page_size,
-        order=(F("year").desc(nulls_last=True), "-pk"), related=("places",))
+        order=(F("year").desc(nulls_last=True), "-pk"), related=("places",),
+        defer=("summary",))
     return LibraryResults(query, total, hits, _facets(found, query) if facets else [])

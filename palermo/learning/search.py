@@ -196,9 +196,19 @@ def matching(queryset: models.QuerySet, text: str) -> models.QuerySet:
         f"SELECT rowid FROM {spec.table} WHERE {spec.table} MATCH %s", [expression]))
 
 
-def ranked(queryset: models.QuerySet, text: str, *, limit: int, offset: int = 0) -> list[int]:
-    """The primary keys of the best matches of *text* within *queryset*, best first: the
-    page [offset, offset + limit)."""
+def _rowid_filter(queryset: models.QuerySet) -> tuple[str, list]:
+    """SQL (and parameters) restricting an FTS5 query to the rows of *queryset*."""
+    if _unfiltered(queryset):
+        return "", []
+    inner, params = queryset.order_by().values("pk").query.sql_with_params()
+    return f" AND rowid IN ({inner})", list(params)
+
+
+def ranked(queryset: models.QuerySet, text: str, *, limit: int, offset: int = 0,
+           words: int = 40) -> list[tuple[int, Highlight]]:
+    """The best matches of *text* within *queryset*, best first — the page [offset, offset +
+    limit) — each with its highlighted title and extract."""
+    spec = _spec(queryset.model)
     if _postgres():
         from django.contrib.postgres.search import SearchRank
 
@@ -206,22 +216,23 @@ def ranked(queryset: models.QuerySet, text: str, *, limit: int, offset: int = 0)
         rows = (queryset.filter(search_vector=query)
                 .annotate(search_rank=SearchRank(models.F("search_vector"), query))
                 .order_by("-search_rank", "pk").values_list("pk", flat=True))
-        return list(rows[offset:offset + limit])
+        pks = list(rows[offset:offset + limit])
+        marks = _pg_highlights(queryset.model, pks, text, words)
+        return [(pk, marks[pk]) for pk in pks if pk in marks]
     expression = fts5_query(text)
     if expression is None:
         return []
-    spec = _spec(queryset.model)
-    sql = f"SELECT rowid FROM {spec.table} WHERE {spec.table} MATCH %s"
-    params: list = [expression]
-    if not _unfiltered(queryset):
-        inner, inner_params = queryset.values("pk").query.sql_with_params()
-        sql += f" AND rowid IN ({inner})"
-        params += list(inner_params)
-    # ORDER BY rank: FTS5 sorts by its bm25 rank itself (weights set in migration 0002).
-    sql += " ORDER BY rank LIMIT %s OFFSET %s"
+    restrict, params = _rowid_filter(queryset)
+    column = spec.columns.index(spec.snippet)
+    # ORDER BY rank: FTS5 sorts by its bm25 rank itself (weights set in migration 0002) and
+    # computes highlight() and snippet() for the rows of the page only.
+    sql = (f"SELECT rowid, highlight({spec.table}, 0, %s, %s), "
+           f"snippet({spec.table}, {column}, %s, %s, %s, %s) FROM {spec.table} "
+           f"WHERE {spec.table} MATCH %s{restrict} ORDER BY rank LIMIT %s OFFSET %s")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit, offset])
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [START, STOP, START, STOP, ELLIPSIS, min(64, words), expression,
+                             *params, limit, offset])
+        return [(pk, Highlight(marked(t), marked(e))) for pk, t, e in cursor.fetchall()]
 
 
 def count(queryset: models.QuerySet, text: str) -> int:
@@ -238,38 +249,23 @@ def count(queryset: models.QuerySet, text: str) -> int:
     return matching(queryset, text).count()
 
 
-def highlights(model: type[models.Model], pks: list[int], text: str,
-               *, words: int = 40) -> dict[int, Highlight]:
-    """The highlighted title and extract of each record in *pks* for *text* (records that
-    no longer match are left out). Computed for one page of results only: extracts cost."""
+def _pg_highlights(model: type[models.Model], pks: list[int], text: str,
+                   words: int) -> dict[int, Highlight]:
+    """PostgreSQL's headlines for the rows of one page (computed for these rows only:
+    ts_headline re-reads the whole text)."""
+    from django.contrib.postgres.search import SearchHeadline
+
     spec = _spec(model)
-    title, extract = spec.columns[0], spec.snippet
     if not pks:
         return {}
-    if _postgres():
-        from django.contrib.postgres.search import SearchHeadline
-
-        query = _pg_query(text)
-        options = {"config": PG_CONFIG, "start_sel": START, "stop_sel": STOP}
-        rows = model._base_manager.filter(pk__in=pks).annotate(
-            marked_title=SearchHeadline(title, query, highlight_all=True, **options),
-            marked_extract=SearchHeadline(extract, query, max_words=words,
-                                          min_words=min(15, words), max_fragments=2,
-                                          fragment_delimiter=f" {ELLIPSIS} ", **options),
-        ).values_list("pk", "marked_title", "marked_extract")
-    else:
-        expression = fts5_query(text)
-        if expression is None:
-            return {}
-        column = spec.columns.index(extract)
-        marks = ", ".join(["%s"] * len(pks))
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, highlight({spec.table}, 0, %s, %s), "
-                f"snippet({spec.table}, {column}, %s, %s, %s, %s) FROM {spec.table} "
-                f"WHERE {spec.table} MATCH %s AND rowid IN ({marks})",
-                [START, STOP, START, STOP, ELLIPSIS, min(64, words), expression, *pks])
-            rows = cursor.fetchall()
+    query = _pg_query(text)
+    options = {"config": PG_CONFIG, "start_sel": START, "stop_sel": STOP}
+    rows = model._base_manager.filter(pk__in=pks).annotate(
+        marked_title=SearchHeadline(spec.columns[0], query, highlight_all=True, **options),
+        marked_extract=SearchHeadline(spec.snippet, query, max_words=words,
+                                      min_words=min(15, words), max_fragments=2,
+                                      fragment_delimiter=f" {ELLIPSIS} ", **options),
+    ).values_list("pk", "marked_title", "marked_extract")
     return {pk: Highlight(marked(t), marked(e)) for pk, t, e in rows}
 
 
@@ -284,24 +280,28 @@ def plain(model: type[models.Model], obj: models.Model, *, words: int = 40) -> H
 
 
 def page_of(queryset: models.QuerySet, text: str, *, page: int, page_size: int,
-            order: tuple, related: tuple[str, ...] = ()) -> tuple[int, list[Hit], models.QuerySet]:
-    """One page of *queryset*: the best matches of *text* (ranked), or without words the
-    records in *order*. Returns the total found, the page's hits (highlighted) and the
-    records found (all pages, unordered: what facets count)."""
+            order: tuple, related: tuple[str, ...] = (), defer: tuple[str, ...] = ()
+            ) -> tuple[int, list[Hit], models.QuerySet]:
+    """One page of *queryset*: the best matches of *text* (ranked, highlighted), or without
+    words the records in *order*. Returns the total found, the page's hits and the records
+    found (all pages, unordered: what facets count). The records are loaded with *related*
+    prefetched; *defer* names columns a page with words does not show (the extract comes
+    from the search)."""
     model = queryset.model
     offset = (max(page, 1) - 1) * page_size
     text = text.strip()
     if text:
         total = count(queryset, text)
-        pks = ranked(queryset, text, limit=page_size, offset=offset)
-        marks = highlights(model, pks, text)
+        marks = dict(ranked(queryset, text, limit=page_size, offset=offset)) if total else {}
+        pks = list(marks)
         found = matching(queryset, text)
     else:
         total = queryset.count()
         pks = list(queryset.order_by(*order).values_list("pk", flat=True)
                    [offset:offset + page_size])
-        marks, found = {}, queryset
-    rows = model._base_manager.prefetch_related(*related).in_bulk(pks)
+        marks, found, defer = {}, queryset, ()
+    rows = (model._base_manager.prefetch_related(*related)
+            .defer("search_vector", *defer).in_bulk(pks))
     hits = []
     for pk in pks:
         if pk in rows:
