@@ -4,6 +4,7 @@ library; nobody else writes — and a signed-out visitor sees nothing."""
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
@@ -23,7 +24,8 @@ PAGES = ["/learning/library/", "/learning/library/{pub}/", "/learning/library/ex
 
 
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ",
+                                                   response.content.decode())))
 
 
 @pytest.fixture
@@ -219,3 +221,14 @@ def test_the_digest_prints_negative_lessons_first_and_downloads_as_xlsx(
     assert "Test researchers" not in only and "Shelters need" in only
     xlsx = browser("dana").get("/learning/lessons/digest.xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_pages_speak_french(browser, seeded, lesson_a):
+    client = browser("dana")
+    page = text_of(client.get("/learning/library/", {"q": "trafficking"},
+                              HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Bibliothèque de ressources" in page and "6 publications trouvées" in page
+    assert "Région" in page and "Apprentissage" in page
+    lessons_page = text_of(client.get("/learning/lessons/", HTTP_ACCEPT_LANGUAGE="fr"))
+    assert "Leçons apprises" in lessons_page and "1 leçon trouvée" in lessons_page
+    assert "Négative : n'a pas fonctionné" in lessons_page
