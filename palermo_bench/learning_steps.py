@@ -34,7 +34,7 @@ from django.db import connection
 
 from palermo.learning import library
 from palermo.learning.library import LibraryQuery
-from palermo.learning.search import fts5_query
+from palermo.learning.search import Results, fts5_query
 from palermo_bench.figures import Figure
 from palermo_bench.library_corpus import CATEGORIES, reader_queries, seed_publications
 
@@ -130,7 +130,7 @@ def library_search(data) -> list[Figure]:
             cursor.execute(BARE_FULL_TEXT[vendor], [words] * (1 if vendor == "sqlite" else 2))
             cursor.fetchall()
 
-    def search(i: int, facets: bool) -> library.LibraryResults:
+    def search(i: int, facets: bool) -> Results:
         return library.find(member, LibraryQuery(text=queries[i % requests]), facets=facets)
 
     found = [search(i, False).total for i in range(min(requests, 50))]

@@ -141,18 +141,6 @@ class LessonQuery:
                 if v not in ("", None)}
 
 
-@dataclass
-class LessonResults:
-    query: LessonQuery
-    total: int
-    hits: list[search.Hit]
-    facets: list[search.Facet]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.query.page_size))
-
-
 def _filtered(queryset: QuerySet, query: LessonQuery) -> QuerySet:
     if query.theme:
         queryset = queryset.filter(pk__in=Lesson.themes.through.objects.filter(
@@ -189,7 +177,7 @@ def _facets(found: QuerySet, query: LessonQuery) -> list[search.Facet]:
             search.facet("year", _("Year"), years, query.year), organisations]
 
 
-def find_lessons(membership: Membership | None, query: LessonQuery) -> LessonResults:
+def find_lessons(membership: Membership | None, query: LessonQuery) -> search.Results:
     """One page of lessons for *query* (ranked when there are words, else newest first),
     highlighted, with facet counts by theme, polarity, year and organisation."""
     filtered = _filtered(visible_lessons(membership), query)
@@ -197,7 +185,7 @@ def find_lessons(membership: Membership | None, query: LessonQuery) -> LessonRes
         filtered, query.text, page=query.page, page_size=query.page_size,
         order=(F("year").desc(nulls_last=True), "-pk"),
         related=("themes", "sources", "organisation"))
-    return LessonResults(query, total, hits, _facets(found, query))
+    return search.Results(query, total, hits, _facets(found, query))
 
 
 def digest(membership: Membership | None, query: LessonQuery) -> list[Lesson]:

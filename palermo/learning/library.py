@@ -206,21 +206,6 @@ class LibraryQuery:
                                   ("language", self.language)) if v not in ("", None)}
 
 
-@dataclass
-class LibraryResults:
-    """A page of the library: ``hits`` (their ``record`` is the publication), the total
-    found and the facet counts."""
-
-    query: LibraryQuery
-    total: int
-    hits: list[search.Hit]
-    facets: list[search.Facet]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.query.page_size))
-
-
 def _filtered(queryset: QuerySet, query: LibraryQuery) -> QuerySet:
     for kind, name in ((Place.REGION, query.region), (Place.COUNTRY, query.country)):
         if name:
@@ -277,7 +262,7 @@ def matching_all(publications: QuerySet, query: LibraryQuery) -> QuerySet:
 
 
 def find(membership: Membership | None, query: LibraryQuery, *,
-         facets: bool = True) -> LibraryResults:
+         facets: bool = True) -> search.Results:
     """One page of the library for *query*: ranked by relevance when there are words to
     search (title weighs most, then authors, then summary), else newest first; each hit with
     its highlighted title and extract; and, unless *facets* is False, the facet counts of
@@ -287,4 +272,4 @@ def find(membership: Membership | None, query: LibraryQuery, *,
         filtered, query.text, page=query.page, page_size=query.page_size,
         order=(F("year").desc(nulls_last=True), "-pk"), related=("places",),
         defer=("summary",))
-    return LibraryResults(query, total, hits, _facets(found, query) if facets else [])
+    return search.Results(query, total, hits, _facets(found, query) if facets else [])

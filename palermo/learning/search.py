@@ -89,6 +89,21 @@ class Hit:
     extract: SafeString
 
 
+@dataclass
+class Results:
+    """A page of records found: ``hits`` (each with its ``record``), the total found, the
+    facet counts, and the *query* asked (its ``page`` and ``page_size``)."""
+
+    query: object
+    total: int
+    hits: list[Hit]
+    facets: list[Facet]
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.query.page_size))
+
+
 @dataclass(frozen=True)
 class Highlight:
     """A record's highlighted title (whole) and extract (a fragment around the matches),

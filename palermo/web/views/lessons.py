@@ -20,11 +20,7 @@ from palermo.learning import lessons
 from palermo.learning.models import Lesson
 from palermo.learning.spreadsheets import CONTENT_TYPES
 from palermo.web.forms_learning import LessonForm, LessonSearchForm
-from palermo.web.views.library import facet_links, page_links
-
-
-def _params(query) -> dict:
-    return {**({"q": query.text} if query.text else {}), **query.filters()}
+from palermo.web.views.library import facet_links, page_links, query_params
 
 
 @login_required
@@ -33,7 +29,7 @@ def lesson_search(request):
     form = LessonSearchForm(request.GET)
     query = form.query()
     results = lessons.find_lessons(request.membership, query)
-    params = _params(query)
+    params = query_params(query)
     context = {"form": form, "results": results, "facets": facet_links(results.facets, params),
                "pages": page_links(results, params), "digest_query": urlencode(params),
                "may_add": access.can(request.membership, Action.CREATE, Lesson)}
@@ -83,7 +79,7 @@ def lesson_digest(request):
               "year": _("Year"), "organisation": _("Organisation")}
     return render(request, "learning/digest.html", {
         "sections": lessons.digest_sections(request.membership, query),
-        "filters": {labels[k]: v for k, v in _params(query).items()},
+        "filters": {labels[k]: v for k, v in query_params(query).items()},
         "back_url": reverse("web:lesson_search")})
 
 

@@ -50,7 +50,8 @@ def page_links(results, params: dict) -> dict:
     return links
 
 
-def _params(query) -> dict:
+def query_params(query) -> dict:
+    """The words and filters of a library or lessons query, as URL parameters."""
     return {**({"q": query.text} if query.text else {}), **query.filters()}
 
 
@@ -60,7 +61,7 @@ def library_search(request):
     form = LibrarySearchForm(request.GET)
     query = form.query()
     results = library.find(request.membership, query)
-    params = _params(query)
+    params = query_params(query)
     context = {"form": form, "results": results, "facets": facet_links(results.facets, params),
                "pages": page_links(results, params), "export_query": urlencode(params),
                "export_formats": EXPORT_FORMATS,
