@@ -19,6 +19,7 @@ from palermo.api.common import REFUSED, problems
 from palermo.api.schemas import Error
 from palermo.api.schemas_cases import Problems
 from palermo.core import access
+from palermo.core.access import Action
 from palermo.learning import catalogue, lessons, library
 from palermo.learning.models import Lesson, Publication, PublicationFile
 from palermo.learning.spreadsheets import CONTENT_TYPES
@@ -172,8 +173,10 @@ def import_library(request, file: File[UploadedFile], dry_run: bool = False):
     """Import a catalogue file (.csv, .xlsx, .ris, .bib) into the acting organisation's
     library. Every record is checked; if any is bad, nothing is imported and the answer is
     422 with each problem's record, field and reason."""
+    access.require(request.membership, Action.CREATE, Publication)  # before reading a file
+    content = file.read(catalogue.MAX_BYTES + 1)  # a larger file is refused by its size
     report = catalogue.import_catalogue(request.membership, file.name or "upload.csv",
-                                        file.read(), dry_run=dry_run)
+                                        content, dry_run=dry_run)
     body = {"records": report.records, "imported": report.imported,
             "skipped": report.skipped, "dry_run": report.dry_run, "summary": report.summary(),
             "problems": [vars(p) for p in report.problems]}

@@ -33,6 +33,7 @@ from palermo.learning.models import Publication
 from palermo.learning.spreadsheets import CONTENT_TYPES, unneutralised, write_table
 
 FORMATS = ("csv", "xlsx", "ris", "bibtex")
+MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".ris": "ris", ".bib": "bibtex",
             ".bibtex": "bibtex"}
 COLUMNS = library.FIELDS
@@ -247,6 +248,10 @@ def read_catalogue(name: str, content: bytes) -> tuple[list[Record], list[Proble
     file itself."""
     problems: list[Problem] = []
     fmt = format_of(name)
+    if len(content) > MAX_BYTES:
+        problems.append(Problem("file", "size", _("A catalogue file of at most %(mb)s MB.")
+                                % {"mb": MAX_BYTES // (1024 * 1024)}))
+        return [], problems
     if fmt is None:
         problems.append(Problem("file", "format", _("A catalogue file ends in .csv, .xlsx, "
                                                      ".ris or .bib.")))

@@ -6,8 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from palermo.learning.catalogue import MAX_BYTES
 from palermo.learning.lessons import LessonQuery
-from palermo.learning.library import LibraryQuery
+from palermo.learning.library import MAX_FILE_BYTES, LibraryQuery
 from palermo.learning.models import Polarity
 
 SEPARATED = _("Separate several with “;”.")
@@ -75,6 +76,14 @@ class PublicationForm(forms.Form):
                            help_text=_("A copy of the document (PDF, Word, OpenDocument …), "
                                        "at most 20 MB."))
 
+    def clean_file(self):
+        """Refused before it is read when it is too large (the library says why)."""
+        upload = self.cleaned_data.get("file")
+        if upload and upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(_("A file of at most %(mb)s MB.") % {
+                "mb": MAX_FILE_BYTES // (1024 * 1024)})
+        return upload
+
     @staticmethod
     def initial_from(values: dict) -> dict:
         joined = {k: "; ".join(values[k]) for k in ("countries", "regions")}
@@ -87,6 +96,13 @@ class CatalogueUploadForm(forms.Form):
                                        "(as Zotero, EndNote and Mendeley export them)."))
     dry_run = forms.BooleanField(label=_("Only check the file, import nothing"),
                                  required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_BYTES:
+            raise forms.ValidationError(_("A catalogue file of at most %(mb)s MB.") % {
+                "mb": MAX_BYTES // (1024 * 1024)})
+        return upload
 
 
 class LessonForm(forms.Form):

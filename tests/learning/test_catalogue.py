@@ -152,3 +152,10 @@ def test_an_export_of_a_search_holds_what_it_finds(cast, seeded):
     query = library.LibraryQuery(text="trafficking", region="East Africa")
     text = catalogue.export_catalogue(cast.chen, "ris", query).content.decode()
     assert text.count("TY  -") == 1 and "IGAD" in text
+
+
+def test_a_catalogue_file_too_large_is_refused_unread(cast, monkeypatch):
+    monkeypatch.setattr(catalogue, "MAX_BYTES", 10)
+    report = catalogue.import_catalogue(cast.emre, "list.csv", b"title\nA long enough file\n")
+    assert [(p.where, p.field) for p in report.errors] == [("file", "size")]
+    assert not Publication.objects.exists()

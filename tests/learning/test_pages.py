@@ -232,3 +232,22 @@ def test_the_pages_speak_french(browser, seeded, lesson_a):
     lessons_page = text_of(client.get("/learning/lessons/", HTTP_ACCEPT_LANGUAGE="fr"))
     assert "Leçons apprises" in lessons_page and "1 leçon trouvée" in lessons_page
     assert "Négative : n'a pas fonctionné" in lessons_page
+
+
+def test_an_upload_too_large_is_refused_before_it_is_read(browser, seeded, monkeypatch):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from palermo.web import forms_learning
+
+    monkeypatch.setattr(forms_learning, "MAX_FILE_BYTES", 4)
+    monkeypatch.setattr(forms_learning, "MAX_BYTES", 4)
+    pub = seeded["Toolkit to Combat Trafficking in Persons"]
+    form = {k: "; ".join(v) if isinstance(v, list) else (v or "")
+            for k, v in library.values_of(pub).items()}
+    response = browser("emre").post(f"/learning/library/{pub.pk}/edit/", {
+        **form, "file": SimpleUploadedFile("big.pdf", b"%PDF-1.4")})
+    assert response.status_code == 200 and "A file of at most" in text_of(response)
+    response = browser("emre").post("/learning/library/import/", {
+        "file": SimpleUploadedFile("list.csv", b"title\nA guide\n")})
+    assert "A catalogue file of at most" in text_of(response)
+    assert Publication.objects.count() == 10
