@@ -141,7 +141,10 @@ def reader_queries(vocabulary: list[str], count: int, *, seed: int = 4) -> list[
     queries), a topic and a place, or one topic word; common words (the 30 most frequent)
     are never the whole query, as nobody searches a trafficking library for "trafficking"."""
     rng = random.Random(seed)
-    titles = list(Publication.objects.order_by("?").values_list("title", flat=True)[:count])
+    ids = list(Publication.objects.values_list("pk", flat=True))
+    chosen = rng.sample(ids, min(count, len(ids)))
+    titles = [t for _pk, t in sorted(Publication.objects.filter(pk__in=chosen)
+                                     .values_list("pk", "title"))]
     common = set(vocabulary[:30])
     topical = [w for w in DOMAIN if w not in common]
     queries = []
