@@ -102,8 +102,9 @@ def _decoded(content: bytes, problems: list[Problem]) -> str | None:
         return None
 
 
-def _rows(header: list, rows, problems: list[Problem]) -> list[Record]:
-    """Spreadsheet rows (the header in row 1) as records."""
+def _rows(header: list, rows, problems: list[Problem], *, csv_cells: bool) -> list[Record]:
+    """Spreadsheet rows (the header in row 1) as records; CSV cells lose the quote that
+    neutralised a formula (an XLSX cell is text already)."""
     names = []
     for cell in header:
         name = str(cell or "").strip().lower()
@@ -117,7 +118,8 @@ def _rows(header: list, rows, problems: list[Problem]) -> list[Record]:
         return []
     records = []
     for number, row in enumerate(rows, start=2):
-        values = {n: unneutralised(v) for n, v in zip(names, row, strict=False) if n}
+        values = {n: unneutralised(v) if csv_cells else v
+                  for n, v in zip(names, row, strict=False) if n}
         if any(v not in (None, "") for v in values.values()):
             records.append(Record(_("row %(n)s") % {"n": number}, values))
     return records
@@ -132,7 +134,7 @@ def _read_csv(content: bytes, problems: list[Problem]) -> list[Record]:
     if header is None:
         problems.append(Problem("file", "title", _("The file is empty.")))
         return []
-    return _rows(header, reader, problems)
+    return _rows(header, reader, problems, csv_cells=True)
 
 
 def _read_xlsx(content: bytes, problems: list[Problem]) -> list[Record]:
@@ -145,7 +147,7 @@ def _read_xlsx(content: bytes, problems: list[Problem]) -> list[Record]:
         return []
     rows = book.worksheets[0].iter_rows(values_only=True)
     header = next(rows, None) or []
-    return _rows(list(header), rows, problems)
+    return _rows(list(header), rows, problems, csv_cells=False)
 
 
 def _tagged(keywords: list[str], values: dict, where: str, problems: list[Problem]) -> None:

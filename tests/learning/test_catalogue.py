@@ -133,13 +133,15 @@ def test_only_those_who_may_catalogue_may_import(cast):
 
 def test_spreadsheets_neutralise_formulas_and_read_them_back(cast, ngo_b_me):
     library.save_publication(cast.emre, {"title": "=1+1", "summary": "@SUM(A1)",
-                                         "authors": ["-Minus"], "category": "+plus"})
+                                         "authors": ["-Minus"], "category": "+plus",
+                                         "language": "'=quoted"})
     made = catalogue.export_catalogue(cast.chen, "csv")
     rows = list(csv.reader(io.StringIO(made.content.decode("utf-8-sig"))))
-    assert rows[1][:4] == ["'=1+1", "'@SUM(A1)", "'-Minus", ""]
+    assert rows[1][:6] == ["'=1+1", "'@SUM(A1)", "'-Minus", "", "'+plus", "''=quoted"]
     book = load_workbook(io.BytesIO(catalogue.export_catalogue(cast.chen, "xlsx").content))
     cell = book.active["A2"]
-    assert cell.value == "'=1+1" and cell.data_type == "s"
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ("=1+1", "s", True)
+    assert not book.active["A1"].quotePrefix
     before = entries()
     for fmt in ("csv", "xlsx"):
         made = catalogue.export_catalogue(cast.chen, fmt)

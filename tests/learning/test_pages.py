@@ -214,6 +214,8 @@ def test_a_lesson_form_names_refused_fields(browser, seeded):
 
 def test_the_digest_prints_negative_lessons_first_and_downloads_as_xlsx(
         browser, lesson_a, lesson_b):
+    raw = browser("dana").get("/learning/lessons/digest/").content.decode()
+    assert "<style" not in raw and "learning/digest.css" in raw  # no inline style (CSP)
     page = text_of(browser("dana").get("/learning/lessons/digest/"))
     assert page.index("Test researchers") < page.index("Shelters need")
     assert "What did not work (negative lessons) (1)" in page
