@@ -10,9 +10,11 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
-from ninja import File, Query, Router, Schema, Status
+from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from palermo.api.common import REFUSED, problems
@@ -85,14 +87,21 @@ class LibraryOut(Schema):
     facets: list[FacetOut]
 
 
+# Bounds of the query parameters (a page or a year beyond them finds nothing anyway).
+Words = Annotated[str, Field(max_length=500)]
+Name = Annotated[str, Field(max_length=200)]
+Year = Annotated[int | None, Field(ge=1, le=9999)]
+Page = Annotated[int, Field(ge=1, le=100_000)]
+
+
 class LibraryParams(Schema):
-    q: str = ""
-    region: str = ""
-    country: str = ""
-    year: int | None = None
-    category: str = ""
-    language: str = ""
-    page: int = 1
+    q: Words = ""
+    region: Name = ""
+    country: Name = ""
+    year: Year = None
+    category: Name = ""
+    language: Name = ""
+    page: Page = 1
     facets: bool = True
 
 
@@ -257,12 +266,12 @@ class LessonsOut(Schema):
 
 
 class LessonParams(Schema):
-    q: str = ""
-    theme: str = ""
-    polarity: str = ""
-    year: int | None = None
-    organisation: int | None = None
-    page: int = 1
+    q: Words = ""
+    theme: Name = ""
+    polarity: Name = ""
+    year: Year = None
+    organisation: Annotated[int | None, Field(ge=1, le=2**31)] = None
+    page: Page = 1
 
 
 def _lesson(lesson: Lesson) -> dict:

@@ -68,12 +68,13 @@ def clean_values(membership: Membership | None, values: dict) -> dict:
     given = [str(pk).strip() for pk in values.get("sources") or []]
     if any(not pk.isdigit() for pk in given):
         errors["sources"] = _("Publication numbers, separated by commas.")
-    wanted = {int(pk) for pk in given if pk.isdigit()}
+    wanted = {int(pk) for pk in given if pk.isdigit() and len(pk) < 18}  # else no such id
     found = set(library.visible_publications(membership).filter(pk__in=wanted)
                 .values_list("pk", flat=True)) if wanted else set()
-    if wanted - found and "sources" not in errors:
+    unknown = [pk for pk in given if not (pk.isdigit() and len(pk) < 18 and int(pk) in found)]
+    if unknown and "sources" not in errors:
         errors["sources"] = _("No publication %(ids)s in the library.") % {
-            "ids": ", ".join(str(pk) for pk in sorted(wanted - found))}
+            "ids": ", ".join(unknown)}
     out["sources"] = sorted(found)
     if errors:
         raise ValidationError(errors)

@@ -27,7 +27,8 @@ class LibrarySearchForm(forms.Form):
                               widget=forms.HiddenInput)
     category = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
     language = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000,
+                              widget=forms.HiddenInput)
 
     def query(self) -> LibraryQuery:
         """The query asked; parameters that are not valid are left out."""
@@ -47,8 +48,10 @@ class LessonSearchForm(forms.Form):
                                  widget=forms.HiddenInput)
     year = forms.IntegerField(required=False, min_value=1, max_value=9999,
                               widget=forms.HiddenInput)
-    organisation = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    organisation = forms.IntegerField(required=False, min_value=1, max_value=2**31,
+                                      widget=forms.HiddenInput)
+    page = forms.IntegerField(required=False, min_value=1, max_value=100_000,
+                              widget=forms.HiddenInput)
 
     def query(self) -> LessonQuery:
         self.is_valid()

@@ -156,3 +156,19 @@ def test_the_openapi_description_lists_the_learning_endpoints(db):
     assert {"/api/learning/publications", "/api/learning/publications/{pk}",
             "/api/learning/publications/import", "/api/learning/publications/export",
             "/api/learning/lessons", "/api/learning/lessons/{pk}"} <= paths
+
+
+@pytest.mark.parametrize("params", [{"page": 10**20}, {"year": 10**20}, {"page": 0},
+                                    {"q": "x" * 501}])
+def test_parameters_out_of_bounds_are_refused_by_name(api_client, params):
+    response = api_client("dana").get("/api/learning/publications", params)
+    assert response.status_code == 422
+    assert api_client("dana").get("/api/learning/lessons", params).status_code == 422
+
+
+def test_an_unknown_source_number_is_named(api_client, seeded):
+    response = post(api_client("emre"), "/api/learning/lessons", {
+        "title": "x", "polarity": "positive", "evidence": "y", "sources": [10**19, 4242]})
+    assert response.status_code == 422
+    assert response.json()["fields"]["sources"] == [
+        f"No publication {10**19}, 4242 in the library."]

@@ -74,6 +74,8 @@ def test_the_search_page_ranks_highlights_filters_and_counts(browser, seeded):
     assert "<html" not in partial.content.decode() and "6 publications found" in text_of(
         partial)
     assert 'hx-get="/learning/library/"' in client.get("/learning/library/").content.decode()
+    huge = client.get("/learning/library/", {"page": 10**20, "year": 10**20})
+    assert huge.status_code == 200 and "10 publications found" in text_of(huge)
     nothing = client.get("/learning/library/", {"q": "zebra", "year": "not a year"})
     assert nothing.status_code == 200 and "Nothing matches" in text_of(nothing)
 
