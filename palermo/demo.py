@@ -27,6 +27,8 @@ from palermo.core import access, grants
 from palermo.core.models import AccessLog, Membership, Organisation, Role, User
 from palermo.exchange import indicators
 from palermo.exchange.models import CoreIndicatorSubmission
+from palermo.learning import catalogue, lessons
+from palermo.learning.models import Lesson, Publication
 from palermo.programmes import demo as programmes_demo
 from palermo.questionnaires.models import Form, Invitation, Submission
 
@@ -281,6 +283,57 @@ def add_core_indicators(membership: Membership, rng: random.Random) -> int:
     return result.rows
 
 
+# Lessons NGO A's M&E officer records in the demo: findings of the Norad evaluation of IOM's
+# counter-trafficking work (2010; seed 000, sections 2.5-2.6), restated as lessons.
+# (title, polarity, themes, description, evidence, year)
+NORAD_2010 = "Norad evaluation of IOM's counter-trafficking work (2010)"
+DEMO_LESSONS = [
+    ("Test researchers on the definitions before fieldwork", "negative",
+     ["research", "data quality"],
+     "Local researchers hired to find trafficking in migration stories could not tell it "
+     "from smuggling or prostitution; the raw data were unreliable and the study could not "
+     "be published. Train and test field researchers on the definitions and pilot the "
+     "instrument before collecting data.", f"{NORAD_2010}, section 2.6 (SACTAP research).",
+     2010),
+    ("Link the return of victims to the assisted voluntary return programme", "positive",
+     ["return and reintegration", "efficiency"],
+     "Using the logistics, transport and travel documents of the existing return programme "
+     "gave economies of scale.", f"{NORAD_2010}, efficiency findings (Norway).", 2010),
+    ("Community drama groups carry prevention on after the project", "positive",
+     ["prevention", "sustainability"],
+     "Drama groups trained on trafficking prevention kept working without technical support "
+     "and found other funding for their running costs.",
+     f"{NORAD_2010}, sustainability findings (Bangladesh, South Africa).", 2010),
+    ("Vocational training needs follow-up with the persons trained", "negative",
+     ["reintegration", "livelihoods", "monitoring"],
+     "Training limited to hairdressing and sewing, without feedback from participants or "
+     "medium-term monitoring, gives no evidence that the skills lead to work.",
+     f"{NORAD_2010}, institutional learning (Nigeria).", 2010),
+    ("One-year projects are too short for victim support and its evaluation", "negative",
+     ["sustainability", "evaluation"],
+     "Short project cycles constrained sustainability and donors were reluctant to fund "
+     "evaluations of one-year projects. Plan support and its evaluation over several years.",
+     f"{NORAD_2010}, sustainability and evaluation findings.", 2010),
+    ("Referral mechanisms let each agency work in its core competency", "positive",
+     ["referral", "efficiency"],
+     "Supporting referral mechanisms made efficient use of resources.",
+     f"{NORAD_2010}, efficiency findings.", 2010),
+]
+
+
+def add_learning(orgs: dict[str, Organisation]) -> None:
+    """The resource library (seed 004's catalogue, kept by headquarters) and NGO A's lessons
+    learned. Skips whatever exists already."""
+    if not Publication.objects.exists():
+        catalogue.import_seed(_member("root", orgs["hq"]))
+    emre = _member("emre", orgs["ngo_a"])
+    if not Lesson.objects.filter(organisation=orgs["ngo_a"]).exists():
+        for title, polarity, themes, description, evidence, year in DEMO_LESSONS:
+            lessons.save_lesson(emre, {"title": title, "polarity": polarity,
+                                       "themes": themes, "description": description,
+                                       "evidence": evidence, "year": year})
+
+
 def _member(username: str, org: Organisation) -> Membership:
     return Membership.objects.get(user__username=username, organisation=org)
 
@@ -301,6 +354,7 @@ def add_modules(orgs: dict[str, Organisation], rng: random.Random,
     add_core_indicators(_member("emre", orgs["mission"]), rng)
     if "donor" in orgs:  # the donor's portfolio: seed 002's funding list, imported
         programmes_demo.add_seed_portfolio(_member("emre", orgs["donor"]))
+    add_learning(orgs)
 
 
 @transaction.atomic
@@ -356,6 +410,9 @@ def summary() -> list[str]:
         lines.append(f"Core indicators: {submission.counts.count()} counts from "
                      f"{submission.organisation} (/exchange/core-indicators/, emre acting for it).")
     lines += programmes_demo.summary()
+    lines.append(f"Learning: {Publication.objects.count()} publications in the library, "
+                 f"{Lesson.objects.count()} lessons learned (/learning/library/; emre "
+                 "records lessons, everyone reads them).")
     lines.append("Statistics: /reports/ (fatima: her organisation's real counts; chen and "
                  "dana: all organisations, small counts hidden).")
     return lines

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "palermo.questionnaires",
     "palermo.cases",
     "palermo.programmes",
+    "palermo.learning",
     "palermo.analytics",
     "palermo.exchange",
     "palermo.api",

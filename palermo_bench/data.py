@@ -229,7 +229,7 @@ def ctm_tables(data: BenchData) -> list[Figure]:
 STEPS: list[Step] = [ctm_tables]
 # The modules whose ``STEPS`` run after these, in this order (the HTCDS import, which adds
 # cases, runs last).
-STEP_MODULES = ["palermo_bench.exchange_steps"]
+STEP_MODULES = ["palermo_bench.learning_steps", "palermo_bench.exchange_steps"]
 
 
 def collect_steps() -> list[Step]:

@@ -18,6 +18,7 @@ from palermo.cases.models import Case, CaseInterview, FollowUp, Screening
 from palermo.core.models import Membership, Organisation
 from palermo.exchange import indicators
 from palermo.exchange.models import CoreIndicatorSubmission
+from palermo.learning.models import Lesson, Publication
 from palermo.questionnaires import results
 from palermo.questionnaires.models import Form, Invitation, Submission
 
@@ -185,7 +186,8 @@ def test_running_the_modules_again_adds_nothing(built):
     def counts():
         return (Form.objects.count(), Submission.objects.count(),
                 Invitation.objects.count(), CaseInterview.objects.count(),
-                CoreIndicatorSubmission.objects.count())
+                CoreIndicatorSubmission.objects.count(), Publication.objects.count(),
+                Lesson.objects.count())
 
     before = counts()
     orgs = {"hq": Organisation.objects.get(short_name="HQ"),
@@ -207,3 +209,18 @@ def test_free_text_says_it_is_demo_data(built):
     assert notes == [demo_forms.DATA_MARK] * 3
     assert CoreIndicatorSubmission.objects.get().note.startswith(demo_forms.DATA_MARK)
 
+
+
+@pytest.mark.django_db
+def test_the_library_holds_seed_004_and_ngo_a_shares_its_lessons(built, settings):
+    """Headquarters keeps seed 004's ten publications; NGO A's M&E officer recorded lessons,
+    negative ones too; a donor finds both."""
+    assert Publication.objects.filter(organisation__short_name="HQ").count() == 10
+    recorded = Lesson.objects.filter(organisation__short_name="Safe Harbour")
+    assert recorded.count() == 6 and recorded.filter(polarity="negative").count() == 3
+    dana = client_for("dana", "MFA Donor", settings)
+    page = text_of(dana.get("/learning/library/", {"q": "armed conflict"}))
+    assert "1 publication found" in page and "Monitoring and Reporting Mechanism" in page
+    assert "6 lessons found" in text_of(dana.get("/learning/lessons/"))
+    assert "Learning: 10 publications in the library, 6 lessons learned" in "\n".join(
+        demo.summary())

@@ -22,6 +22,7 @@ from palermo.api.common import Paging, problems
 from palermo.api.exchange import router as exchange_router
 from palermo.api.followups import router as follow_ups_router
 from palermo.api.jobs import router as jobs_router
+from palermo.api.learning import router as learning_router
 from palermo.api.questionnaires import router as questionnaires_router
 from palermo.api.referrals import router as referrals_router
 from palermo.api.returns import router as returns_router
@@ -77,6 +78,7 @@ api.add_router("/statistics", analytics_router)
 api.add_router("/exchange", exchange_router)
 api.add_router("/jobs", jobs_router)
 api.add_router("/programmes", "palermo.api.programmes.router")
+api.add_router("/learning", learning_router)
 
 
 @api.get("/health", auth=None, response=Health, tags=["system"])

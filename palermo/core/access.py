@@ -154,6 +154,20 @@ RULES: dict[str, dict[Action, dict[str, Scope]]] = {
         Action.VIEW: {R.ME_OFFICER: OWN, R.ADMIN: ALL},
         Action.CREATE: {R.ME_OFFICER: OWN},
     },
+    # The resource library (publications, their files and catalogue files): read by every
+    # member; M&E officers catalogue their organisation's entries, administrators curate all.
+    "library": {
+        Action.VIEW: {r: ALL for r in Role.values},
+        Action.CREATE: {R.ME_OFFICER: OWN, R.ADMIN: ALL},
+        Action.CHANGE: {R.ME_OFFICER: OWN, R.ADMIN: ALL},
+    },
+    # Lessons learned: shared with every member so they reach the next project (Rec. 28);
+    # written and corrected only by the M&E officers of the organisation that learned them.
+    "lesson": {
+        Action.VIEW: {r: ALL for r in Role.values},
+        Action.CREATE: {R.ME_OFFICER: OWN},
+        Action.CHANGE: {R.ME_OFFICER: OWN},
+    },
 }
 
 # Roles whose members open identity records, and administrators, sign in with two factors.

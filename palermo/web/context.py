@@ -27,6 +27,9 @@ def navigation(membership) -> list[dict[str, str]]:
     if access.scope(membership, access.Action.VIEW, "portfolio") is not access.Scope.NONE:
         items.append({"label": _("Programmes"), "url": reverse("web:portfolio"),
                       "key": "programmes"})
+    if access.reaches(membership, "library", access.Action.VIEW):
+        items.append({"label": _("Learning"), "url": reverse("web:library_search"),
+                      "key": "learning"})
     exchange = _exchange_page(membership)
     if exchange:
         items.append({"label": _("Import and export"), "url": reverse(exchange),

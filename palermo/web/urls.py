@@ -85,4 +85,5 @@ urlpatterns = [
     path("exchange/", include("palermo.web.urls_exchange")),
     path("jobs/", include("palermo.web.urls_jobs")),
     path("programmes/", include("palermo.web.urls_programmes")),
+    path("learning/", include("palermo.web.urls_learning")),
 ]

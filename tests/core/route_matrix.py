@@ -153,6 +153,8 @@ def walk(resolver: URLResolver, prefix: str = ""):
 NO_PERSON_MODULES = {
     "programmes/": "programmes: projects, money, partners — never a person",
     "/api/programmes/": "programmes: projects, money, partners — never a person",
+    "learning/": "learning: publications and lessons — never a person",
+    "/api/learning/": "learning: publications and lessons — never a person",
 }
 
 

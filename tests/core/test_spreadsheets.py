@@ -312,6 +312,14 @@ def test_portfolio_tables(cast):
     assert_inert_xlsx(reading.portfolio_xlsx(projects))
 
 
+def test_library_and_lessons_tables(cast):
+    from palermo.learning import catalogue, library
+
+    library.save_publication(cast.emre, {"title": HOSTILE, "summary": "-" + HOSTILE})
+    assert_inert_csv(catalogue.export_catalogue(cast.chen, "csv").content.decode("utf-8-sig"))
+    assert_inert_xlsx(catalogue.export_catalogue(cast.chen, "xlsx").content)
+
+
 HOSTILE_TESTS = {
     "palermo/exchange/htcds_export.py": test_htcds_export,
     "palermo/exchange/ctdc.py": test_ctdc_release_and_dictionary,
@@ -320,4 +328,5 @@ HOSTILE_TESTS = {
     "palermo/analytics/outputs.py": test_statistics_tables,
     "palermo/questionnaires/results.py": test_survey_results,
     "palermo/programmes/reading.py": test_portfolio_tables,
+    "palermo/learning/spreadsheets.py": test_library_and_lessons_tables,
 }

@@ -7,14 +7,16 @@ import pytest
 from palermo.web.context import navigation
 
 EXPECTED = {
-    "amina": ["Cases", "Referrals", "Forms"],
+    "amina": ["Cases", "Referrals", "Forms", "Learning"],
     "fatima": ["Cases", "Referrals", "Forms", "Survey results", "Statistics", "Programmes",
-               "Import and export", "Admin"],
-    "boris": ["Cases", "Referrals", "Forms"],
-    "emre": ["Forms", "Survey results", "Statistics", "Programmes", "Import and export"],
-    "chen": ["Forms", "Survey results", "Statistics", "Programmes", "Import and export"],
-    "dana": ["Forms", "Statistics", "Programmes"],
-    "root": ["Forms", "Survey results", "Programmes", "Admin"],
+               "Learning", "Import and export", "Admin"],
+    "boris": ["Cases", "Referrals", "Forms", "Learning"],
+    "emre": ["Forms", "Survey results", "Statistics", "Programmes", "Learning",
+             "Import and export"],
+    "chen": ["Forms", "Survey results", "Statistics", "Programmes", "Learning",
+             "Import and export"],
+    "dana": ["Forms", "Statistics", "Programmes", "Learning"],
+    "root": ["Forms", "Survey results", "Programmes", "Learning", "Admin"],
 }
 
 
