@@ -50,7 +50,7 @@ class IndicatorRows(Schema):
     note: str = ""
 
 
-class SubmissionOut(Schema):
+class IndicatorSubmissionOut(Schema):
     submission: int
     rows: int
 
@@ -96,7 +96,8 @@ def import_file(request, layout: str, file: File[UploadedFile], dry_run: bool = 
     return Status(200 if dry_run or report.imported else 422, report.as_dict())
 
 
-@router.post("/core-indicators", response={201: SubmissionOut, 403: Error, 422: Problems})
+@router.post("/core-indicators",
+             response={201: IndicatorSubmissionOut, 403: Error, 422: Problems})
 def submit_indicators(request, body: IndicatorRows):
     """Submit aggregate core indicators: rows of period, sex, age_band, exploitation_type,
     citizenship (optional) and persons. All rows are stored, or none."""

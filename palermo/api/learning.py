@@ -18,7 +18,7 @@ from ninja import Field, File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from palermo.api.common import REFUSED, problems
-from palermo.api.schemas import Error
+from palermo.api.schemas import Error, RecordId
 from palermo.api.schemas_cases import Problems
 from palermo.core import access
 from palermo.core.access import Action
@@ -105,7 +105,7 @@ class LibraryParams(Schema):
     facets: bool = True
 
 
-class ProblemOut(Schema):
+class CatalogueProblemOut(Schema):
     where: str
     field: str
     reason: str
@@ -118,7 +118,7 @@ class CatalogueImportOut(Schema):
     skipped: int
     dry_run: bool
     summary: str
-    problems: list[ProblemOut]
+    problems: list[CatalogueProblemOut]
 
 
 def _facets(facets) -> list[dict]:
@@ -140,7 +140,7 @@ def _library_query(params: LibraryParams) -> library.LibraryQuery:
                                 language=params.language, page=max(params.page, 1))
 
 
-def _visible_publication(request, pk: int) -> Publication:
+def _visible_publication(request, pk: RecordId) -> Publication:
     return access.get_visible(request.membership, Publication.objects.select_related(
         "organisation"), pk=pk)
 
@@ -192,8 +192,8 @@ def import_library(request, file: File[UploadedFile], dry_run: bool = False):
     return Status(422 if report.errors else 200, body)
 
 
-@router.get("/publications/{int:pk}", response={200: PublicationOut, **REFUSED})
-def get_publication(request, pk: int):
+@router.get("/publications/{pk}", response={200: PublicationOut, **REFUSED})
+def get_publication(request, pk: RecordId):
     return _publications([_visible_publication(request, pk)])[0]
 
 
@@ -207,9 +207,9 @@ def catalogue_publication(request, body: PublicationIn):
     return Status(201, _publications([saved])[0])
 
 
-@router.patch("/publications/{int:pk}", response={200: PublicationOut, **REFUSED,
+@router.patch("/publications/{pk}", response={200: PublicationOut, **REFUSED,
                                                    422: Problems})
-def correct_publication(request, pk: int, body: PublicationIn):
+def correct_publication(request, pk: RecordId, body: PublicationIn):
     """Correct a publication: only the fields sent change."""
     publication = _visible_publication(request, pk)
     values = {**library.values_of(publication), **body.dict(exclude_unset=True)}
@@ -220,8 +220,8 @@ def correct_publication(request, pk: int, body: PublicationIn):
     return _publications([saved])[0]
 
 
-@router.get("/publications/{int:pk}/file", response={200: None, **REFUSED})
-def publication_file(request, pk: int):
+@router.get("/publications/{pk}/file", response={200: None, **REFUSED})
+def publication_file(request, pk: RecordId):
     """The kept copy of the document, as a download."""
     stored = library.file_of(request.membership, _visible_publication(request, pk))
     if stored is None:
@@ -285,7 +285,7 @@ def _lesson_query(params: LessonParams) -> lessons.LessonQuery:
                                page=max(params.page, 1))
 
 
-def _visible_lesson(request, pk: int) -> Lesson:
+def _visible_lesson(request, pk: RecordId) -> Lesson:
     return access.get_visible(request.membership, Lesson.objects.select_related(
         "organisation"), pk=pk)
 
@@ -309,8 +309,8 @@ def lesson_digest(request, params: Query[LessonParams]):
                      CONTENT_TYPES["xlsx"], "palermo-lessons-learned.xlsx")
 
 
-@router.get("/lessons/{int:pk}", response={200: LessonOut, **REFUSED})
-def get_lesson(request, pk: int):
+@router.get("/lessons/{pk}", response={200: LessonOut, **REFUSED})
+def get_lesson(request, pk: RecordId):
     return _lesson(_visible_lesson(request, pk))
 
 
@@ -324,8 +324,8 @@ def record_lesson(request, body: LessonIn):
     return Status(201, _lesson(saved))
 
 
-@router.patch("/lessons/{int:pk}", response={200: LessonOut, **REFUSED, 422: Problems})
-def correct_lesson(request, pk: int, body: LessonIn):
+@router.patch("/lessons/{pk}", response={200: LessonOut, **REFUSED, 422: Problems})
+def correct_lesson(request, pk: RecordId, body: LessonIn):
     """Correct a lesson: only the fields sent change."""
     lesson = _visible_lesson(request, pk)
     values = {**lessons.values_of(lesson), **body.dict(exclude_unset=True)}

@@ -4,10 +4,12 @@ export. Thin: parse, ask the policy, call ``palermo.programmes``, serialise."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpResponse
-from ninja import File, Router, Status
+from ninja import Field, File, Router, Status
 from ninja.files import UploadedFile
 
 from palermo.api.common import REFUSED, problems
@@ -50,6 +52,9 @@ from palermo.programmes.models import (
     Project,
 )
 from palermo.programmes.report import Report
+
+# The year a funding list was drawn up (its commitments' year).
+ListYear = Annotated[int, Field(ge=1900, le=2200)]
 
 router = Router(tags=["programmes"])
 WITH_PROBLEMS = {422: Problems, **REFUSED}
@@ -308,7 +313,7 @@ def add_alias(request, partner_id: RecordId, body: AliasIn):
 @router.post("/imports/{kind}", response={200: ReportOut, 400: Problems, 404: Error,
                                           422: ReportOut, **REFUSED})
 def import_file(request, kind: str, file: File[UploadedFile], accept: bool = False,
-                currency: str = "", list_year: int | None = None, sector: str = ""):
+                currency: str = "", list_year: ListYear | None = None, sector: str = ""):
     """Check a funding list (``funding_list``: TSV, CSV, XLSX) or an IATI file (``iati``) and
     answer its data-quality report; nothing is imported. Accept it with
     ``POST /imports/{batch}/accept`` — or, knowing the report, send ``accept=true``. 200

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 from ninja import Schema
 
+from palermo.api.schemas import RecordId
+
 
 class FiguresOut(Schema):
     planned: Decimal
@@ -155,7 +157,7 @@ class ProjectIn(ProjectFields):
 
 
 class ParticipationIn(Schema):
-    partner_id: int
+    partner_id: RecordId
     role: str
 
 
@@ -172,8 +174,8 @@ class PlacesIn(Schema):
 class AgreementIn(Schema):
     year: int
     number: str = ""
-    channel_id: int | None = None
-    recipient_id: int | None = None
+    channel_id: RecordId | None = None
+    recipient_id: RecordId | None = None
     title: str = ""
     carry_over: Decimal = Decimal("0")
 
@@ -183,7 +185,7 @@ class MoneyIn(Schema):
     currency: str
     value_date: dt.date
     exchange_rate: Decimal | None = None
-    agreement_id: int | None = None
+    agreement_id: RecordId | None = None
 
 
 class BudgetIn(MoneyIn):
@@ -196,8 +198,8 @@ class BudgetIn(MoneyIn):
 class TransactionIn(MoneyIn):
     type: str
     date: dt.date
-    provider_id: int | None = None
-    receiver_id: int | None = None
+    provider_id: RecordId | None = None
+    receiver_id: RecordId | None = None
     description: str = ""
     ref: str = ""
 
